@@ -1,0 +1,69 @@
+// What the widget keeps in the browser, read directly (IndexedDB `shelfwise`, localStorage),
+// so a test checks what is really stored rather than what the widget reports.
+import { expect, type Page } from '@playwright/test';
+
+export const DB_NAME = 'shelfwise';
+export const CONSENT_KEY = 'shelfwise:consent';
+
+export interface StoredEventRow {
+  id: number;
+  type: string;
+  item_id: string;
+  category: string;
+  slot?: string;
+  source: string;
+}
+
+export function hasDatabase(page: Page): Promise<boolean> {
+  return page.evaluate(async (name) => (await indexedDB.databases()).some((d) => d.name === name), DB_NAME);
+}
+
+/**
+ * Every stored event, or [] when there is no database. Opening a database that does not exist
+ * would create it (and break the widget's own schema upgrade), so creation is aborted; the
+ * connection is closed at once so a pending deletion (consent denied) is never blocked.
+ */
+export function storedEvents(page: Page): Promise<StoredEventRow[]> {
+  return page.evaluate(async (name) => {
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
+    const db = await new Promise<IDBDatabase | null>((resolve) => {
+      const req = indexedDB.open(name);
+      req.onupgradeneeded = () => req.transaction!.abort();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => resolve(null);
+    });
+    if (!db) return [];
+    try {
+      if (!db.objectStoreNames.contains('events')) return [];
+      const req = db.transaction('events').objectStore('events').getAll();
+      return await new Promise<StoredEventRow[]>((resolve, reject) => {
+        req.onsuccess = () => resolve(req.result as StoredEventRow[]);
+        req.onerror = () => reject(req.error);
+      });
+    } finally {
+      db.close();
+    }
+  }, DB_NAME);
+}
+
+/** Waits until an event of `type` (for `itemId`, if given) is in IndexedDB; returns it. */
+export async function waitForStored(page: Page, type: string, itemId?: string): Promise<StoredEventRow> {
+  let found: StoredEventRow | undefined;
+  await expect
+    .poll(async () => (found = (await storedEvents(page)).find((e) => e.type === type && (!itemId || e.item_id === itemId))), {
+      message: `a stored ${type}${itemId ? ` for ${itemId}` : ''}`,
+    })
+    .toBeDefined();
+  return found!;
+}
+
+export function consentChoice(page: Page): Promise<string | null> {
+  return page.evaluate((key) => localStorage.getItem(key), CONSENT_KEY);
+}
+
+/** Keys the widget holds in localStorage and sessionStorage (all start with "shelfwise"). */
+export function webStorageKeys(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [localStorage, sessionStorage].flatMap((store) => Object.keys(store).filter((k) => k.startsWith('shelfwise'))),
+  );
+}

@@ -1,0 +1,135 @@
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest, startTestServer, type TestServer } from './test-helpers';
+
+describe('static files and images', () => {
+  const base = mkdtempSync(path.join(tmpdir(), 'shelfwise-static-'));
+  const dist = path.join(base, 'dist');
+  const widget = `/* widget */\n${'console.log("shelfwise");\n'.repeat(200)}`;
+  let server: TestServer;
+  const get = (p: string, headers: Record<string, string> = {}) => rawRequest(server.url, p, { headers });
+
+  beforeAll(async () => {
+    mkdirSync(path.join(dist, 'model'), { recursive: true });
+    writeFileSync(path.join(base, 'secret.txt'), 'TOP SECRET');
+    writeFileSync(path.join(dist, 'shelfwise.js'), widget);
+    writeFileSync(path.join(dist, 'chunk-abc.mjs'), 'export const x = 1;');
+    writeFileSync(path.join(dist, 'model', 'model.json'), JSON.stringify({ weights: Array(200).fill('w') }));
+    writeFileSync(path.join(dist, 'model', 'weights.bin'), Buffer.alloc(4096, 7));
+    writeFileSync(path.join(dist, 'tfjs.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+    writeFileSync(path.join(dist, '.env'), 'HIDDEN');
+    writeFileSync(path.join(dist, 'storefront.css'), '/* dist wins */');
+    symlinkSync(path.join(base, 'secret.txt'), path.join(dist, 'link.txt'));
+    server = await startTestServer({ distDir: dist });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['/shelfwise.js', 'text/javascript; charset=utf-8'],
+    ['/chunk-abc.mjs', 'text/javascript; charset=utf-8'],
+    ['/model/model.json', 'application/json; charset=utf-8'],
+    ['/model/weights.bin', 'application/octet-stream'],
+    ['/tfjs.wasm', 'application/wasm'],
+    ['/favicon.svg', 'image/svg+xml'],
+  ])('serves %s as %s', async (p, type) => {
+    const res = await get(p);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves dist/ before public/, and public/ when dist/ lacks the file', async () => {
+    expect((await get('/storefront.css')).text).toBe('/* dist wins */');
+    const server2 = await startTestServer({ distDir: path.join(base, 'missing-dist') });
+    try {
+      const css = await rawRequest(server2.url, '/storefront.css');
+      expect(css.status).toBe(200);
+      expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+      expect(css.text).toContain('.product-grid');
+      expect((await rawRequest(server2.url, '/shelfwise.js')).status).toBe(404);
+      expect((await rawRequest(server2.url, '/')).status).toBe(200);
+    } finally {
+      await server2.close();
+    }
+  });
+
+  it('gzips when the client accepts it, and only then', async () => {
+    const zipped = await get('/shelfwise.js', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('Accept-Encoding');
+    expect(zipped.raw.length).toBeLessThan(widget.length / 5);
+    expect(gunzipSync(zipped.raw).toString()).toBe(widget);
+    expect(Number(zipped.headers['content-length'])).toBe(zipped.raw.length);
+
+    const plain = await get('/shelfwise.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.raw.toString()).toBe(widget);
+    const refused = await get('/shelfwise.js', { 'accept-encoding': 'gzip;q=0, identity' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('answers 304 for a matching ETag and notices changed files', async () => {
+    const first = await get('/model/model.json');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await get('/model/model.json', { 'if-none-match': etag })).status).toBe(304);
+    const file = path.join(dist, 'model', 'model.json');
+    writeFileSync(file, '{"changed":true}');
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const changed = await get('/model/model.json', { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.text).toBe('{"changed":true}');
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/..%2fsecret.txt',
+    '/%2e%2e%2fsecret.txt',
+    '/model/..%2f..%2fsecret.txt',
+    '/model/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/%2e%2e%5csecret.txt',
+    '//secret.txt',
+    '/link.txt',
+    '/.env',
+    '/model/%00weights.bin',
+    '/%E0%A4%A',
+  ])('never serves outside dist/ or hidden files: %s', async (p) => {
+    const res = await get(p);
+    expect([400, 404]).toContain(res.status);
+    expect(res.text).not.toContain('TOP SECRET');
+    expect(res.text).not.toContain('HIDDEN');
+  });
+
+  it('answers 404 for unknown files and directories', async () => {
+    expect((await get('/nope.js')).status).toBe(404);
+    expect((await get('/model')).status).toBe(404);
+    expect((await get('/model/')).status).toBe(404);
+    expect((await get('/api/nope')).status).toBe(404);
+    expect(JSON.parse((await get('/api/nope')).text)).toEqual({ error: 'no such endpoint: /api/nope' });
+  });
+
+  it('generates cached SVG product images and department tiles', async () => {
+    const res = await get('/img/SKU-1001.svg', { 'accept-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(res.headers['cache-control']).toBe('public, max-age=86400');
+    expect(res.text).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(res.text).toContain('#3b6ea8'); // Apparel's colour
+    expect(res.text).not.toMatch(/<script/i);
+    expect((await get('/img/SKU-1001.svg', { 'if-none-match': res.headers.etag as string })).status).toBe(304);
+    const tile = await get('/img/cat-shoes.svg');
+    expect(tile.status).toBe(200);
+    expect(tile.text).toContain('<svg');
+    for (const bad of ['/img/SKU-0000.svg', '/img/cat-running-shoes.svg', '/img/SKU-1001.png', '/img/../catalog.ts']) {
+      expect((await get(bad)).status).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, test, vi } from 'vitest';
+import { readConfig } from './config';
+import { resolveConsent } from './consent';
+import { cachedScores, orderByScores } from './order';
+import { createRecorder } from './recorder';
+import { cleanCandidates } from './candidates';
+import type { StoredEvent } from '../shared/types';
+
+describe('readConfig', () => {
+  const page = 'https://shop.example/p/1';
+  test('resolves URLs against the page and the script, with defaults', () => {
+    const cfg = readConfig({ site: 'demo', candidates: '/api/candidates' }, 'https://cdn.example/sw/shelfwise.js', page);
+    expect(cfg.candidates).toBe('https://shop.example/api/candidates');
+    expect(cfg.base).toBe('https://cdn.example/sw/');
+    expect(cfg.modelUrl).toBe('https://cdn.example/sw/model/model.json');
+    expect(cfg.consentMode).toBe('opt-out');
+    expect(cfg.backends).toEqual(['webgpu', 'webgl', 'cpu']);
+    expect(cfg.sync).toBeNull();
+  });
+  test('reads overrides and ignores bad values', () => {
+    const cfg = readConfig({ consent: 'opt-in', backends: 'cpu, bogus', rankBudget: '-5', candidateLimit: '20' }, '', page);
+    expect(cfg.consentMode).toBe('opt-in');
+    expect(cfg.backends).toEqual(['cpu']);
+    expect(cfg.rankBudgetMs).toBe(1500);
+    expect(cfg.candidateLimit).toBe(20);
+  });
+});
+
+describe('resolveConsent', () => {
+  test.each([
+    ['opt-out', false, null, 'granted'],
+    ['opt-in', false, null, 'pending'],
+    ['opt-in', false, 'granted', 'granted'],
+    ['opt-out', false, 'denied', 'denied'],
+    ['opt-out', true, null, 'denied'],
+    ['opt-in', true, 'granted', 'denied'],
+  ] as const)('%s, GPC %s, choice %s -> %s', (mode, gpc, choice, expected) => {
+    expect(resolveConsent(mode, gpc, choice)).toBe(expected);
+  });
+});
+
+describe('orderByScores', () => {
+  test('sorts by score, keeping the server order for ties and non-finite scores last', () => {
+    expect(orderByScores(['a', 'b', 'c', 'd'], [1, 3, 1, NaN])).toEqual(['b', 'a', 'c', 'd']);
+  });
+  test('cached scores are used only when they cover enough candidates', () => {
+    expect(cachedScores(['a', 'b'], { a: 2 })).toEqual([2, -Infinity]);
+    expect(cachedScores(['a', 'b', 'c'], { a: 2 })).toBeNull();
+    expect(cachedScores(['a'], undefined)).toBeNull();
+  });
+});
+
+describe('cleanCandidates', () => {
+  test('keeps items with an id, stringifies numeric ids, rejects a bad payload', () => {
+    const out = cleanCandidates({ items: [{ item_id: 7, item_name: 'x' }, { item_name: 'no id' }, null, 'junk'] });
+    expect(out.map((c) => c.item_id)).toEqual(['7']);
+    expect(() => cleanCandidates({ nope: [] })).toThrow(/items/);
+  });
+});
+
+describe('createRecorder', () => {
+  const ev = (id: string): StoredEvent => ({ type: 'view_item', item_id: id, category: '', brand: '', ts: 1, source: 'datalayer' });
+  test('batches a burst into one write, and drop() forgets the buffer', async () => {
+    vi.useFakeTimers();
+    const writes: StoredEvent[][] = [];
+    const r = createRecorder(async (e) => void writes.push(e), 50);
+    r.record([ev('a')]);
+    r.record([ev('b')]);
+    await vi.advanceTimersByTimeAsync(60);
+    expect(writes.map((w) => w.map((e) => e.item_id))).toEqual([['a', 'b']]);
+    r.record([ev('c')]);
+    r.drop();
+    await vi.advanceTimersByTimeAsync(60);
+    expect(writes).toHaveLength(1);
+    vi.useRealTimers();
+  });
+  test('a failing write does not break later ones', async () => {
+    const writes: string[] = [];
+    const r = createRecorder(async (e) => {
+      if (e[0].item_id === 'bad') throw new Error('disk full');
+      writes.push(e[0].item_id);
+    }, 0);
+    r.record([ev('bad')]);
+    await r.flush();
+    r.record([ev('good')]);
+    await r.flush();
+    expect(writes).toEqual(['good']);
+  });
+});

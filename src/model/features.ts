@@ -1,0 +1,84 @@
+// Turns items and events into the integer codes the network reads. Pure code: no TensorFlow.js,
+// so the worker can encode a history before TF.js has even loaded.
+import type { ModelConfig } from './config';
+import { bucket } from './hash';
+
+/** What the model needs to know about a product: its id and its catalog features. */
+export interface ItemLike {
+  item_id: string;
+  /** Category path, levels joined by '>'. */
+  category?: string;
+  brand?: string;
+}
+
+/** What the model needs to know about one interaction. */
+export interface EventLike extends ItemLike {
+  type: string;
+}
+
+/** Interest events the model reads, by embedding row; everything else (impressions, list views,
+ * removals) is not a sign of interest in that one item. Row 0 is padding. */
+export const EVENT_TYPES: Record<string, number> = {
+  view_item: 1,
+  select_item: 2,
+  shelfwise_click: 2,
+  add_to_wishlist: 3,
+  add_to_cart: 4,
+  begin_checkout: 4,
+  purchase: 5,
+};
+export const EVENT_TYPE_ROWS = 6;
+
+export function isInterest(type: string): boolean {
+  return EVENT_TYPES[type] !== undefined;
+}
+
+/** Integer codes for a list of items, row-major: `ids[i*itemHashes + k]`, `cats[i*categoryLevels + k]`. */
+export interface ItemCodes {
+  count: number;
+  ids: Int32Array;
+  cats: Int32Array;
+  brands: Int32Array;
+}
+
+const ITEM_SEED = 1;
+const CATEGORY_SEED = 101;
+const BRAND_SEED = 201;
+
+export function categoryTokens(path: string | undefined, levels: number): string[] {
+  const parts = (path ?? '').split('>').map((p) => p.trim()).filter(Boolean);
+  const out: string[] = [];
+  for (let k = 0; k < levels; k++) out.push(k < parts.length ? parts.slice(0, k + 1).join('>') : '');
+  return out;
+}
+
+export function encodeItems(items: readonly ItemLike[], cfg: ModelConfig): ItemCodes {
+  const n = items.length;
+  const ids = new Int32Array(n * cfg.itemHashes);
+  const cats = new Int32Array(n * cfg.categoryLevels);
+  const brands = new Int32Array(n);
+  items.forEach((item, i) => writeItem(item, i, cfg, ids, cats, brands));
+  return { count: n, ids, cats, brands };
+}
+
+function writeItem(
+  item: ItemLike,
+  i: number,
+  cfg: ModelConfig,
+  ids: Int32Array,
+  cats: Int32Array,
+  brands: Int32Array,
+): void {
+  for (let k = 0; k < cfg.itemHashes; k++) {
+    ids[i * cfg.itemHashes + k] = bucket(item.item_id, ITEM_SEED + k, cfg.itemBuckets);
+  }
+  const tokens = categoryTokens(item.category, cfg.categoryLevels);
+  tokens.forEach((t, k) => (cats[i * cfg.categoryLevels + k] = bucket(t, CATEGORY_SEED + k, cfg.categoryBuckets)));
+  brands[i] = bucket(item.brand ?? '', BRAND_SEED, cfg.brandBuckets);
+}
+
+/** The last `maxLen` interest events, oldest first. */
+export function interestHistory<E extends EventLike>(events: readonly E[], maxLen: number): E[] {
+  const kept = events.filter((e) => isInterest(e.type));
+  return kept.slice(Math.max(0, kept.length - maxLen));
+}

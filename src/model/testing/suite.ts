@@ -1,0 +1,124 @@
+// The model's behaviour on one TF.js backend. Node runs it on CPU and WASM, the browser project on
+// WebGPU, WebGL and CPU (tfjs's describeWithFlags idea): same assertions everywhere.
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, test, beforeAll, afterAll } from 'vitest';
+import { createWeights, weightSpecs, type Weights } from '../weights';
+import { scoreCandidates } from '../score';
+import { weightsToArrays, weightsFromArrays } from '../tensors';
+import { makeTrainArrays } from '../train-batch';
+import { batchTensors, itemTensors } from '../network';
+import { collisionMask, nextItemLoss } from '../objective';
+import { encodeItems } from '../features';
+import { HISTORY, ITEMS, TINY } from './fixture';
+import { ADAPT_DEFAULTS, adaptPersonal } from '../adapt';
+
+/** Scores computed on the CPU backend, the reference every other backend must match. */
+async function referenceScores(arrays: Awaited<ReturnType<typeof weightsToArrays>>): Promise<Float32Array> {
+  const previous = tf.getBackend();
+  await tf.setBackend('cpu');
+  const w = weightsFromArrays(weightSpecs(TINY), arrays);
+  const out = await scoreCandidates(w, TINY, HISTORY, ITEMS);
+  Object.values(w).forEach((v) => v.dispose());
+  await tf.setBackend(previous);
+  return out;
+}
+
+export function modelSuite(backend: string, available: () => Promise<boolean>) {
+  describe(`model on ${backend}`, () => {
+    let ok = false;
+    let w: Weights;
+    beforeAll(async () => {
+      ok = await available();
+      if (!ok) return;
+      await tf.setBackend(backend);
+      w = createWeights(weightSpecs(TINY), 3);
+    });
+    afterAll(() => w && Object.values(w).forEach((v) => v.dispose()));
+
+    test('scores every candidate with finite values, deterministically', async (ctx) => {
+      if (!ok) return ctx.skip();
+      const a = await scoreCandidates(w, TINY, HISTORY, ITEMS);
+      const b = await scoreCandidates(w, TINY, HISTORY, ITEMS);
+      expect(a).toHaveLength(ITEMS.length);
+      expect(Array.from(a).every(Number.isFinite)).toBe(true);
+      expect(Array.from(b)).toEqual(Array.from(a));
+    });
+
+    test('matches the CPU reference', async (ctx) => {
+      if (!ok) return ctx.skip();
+      const here = await scoreCandidates(w, TINY, HISTORY, ITEMS);
+      const ref = await referenceScores(await weightsToArrays(w));
+      here.forEach((s, i) => expect(s).toBeCloseTo(ref[i], 3));
+    });
+
+    test('the history changes the scores; an empty history scores by the prior', async (ctx) => {
+      if (!ok) return ctx.skip();
+      const withHistory = await scoreCandidates(w, TINY, HISTORY, ITEMS);
+      const cold = await scoreCandidates(w, TINY, [], ITEMS);
+      expect(Array.from(cold)).not.toEqual(Array.from(withHistory));
+    });
+
+    test('does not leak tensors', async (ctx) => {
+      if (!ok) return ctx.skip();
+      await scoreCandidates(w, TINY, HISTORY, ITEMS);
+      const before = tf.memory().numTensors;
+      await scoreCandidates(w, TINY, HISTORY, ITEMS);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    test('training steps lower the loss', async (ctx) => {
+      if (!ok) return ctx.skip();
+      const codes = encodeItems(ITEMS, TINY);
+      const seqs = [0, 1, 2, 3].map((u) => ({ items: [u, u + 4, u + 8, u + 12, u + 16], types: [1, 1, 1, 4, 5] }));
+      const arrays = makeTrainArrays(seqs, codes, TINY);
+      const negatives = Int32Array.from(ITEMS.keys());
+      const pick = (rows: ArrayLike<number>) => encodeItems(Array.from(rows, (r) => ITEMS[r]), TINY);
+      const loss = () =>
+        nextItemLoss(w, TINY, {
+          inputs: batchTensors(arrays.inputs, TINY),
+          slots: tf.tensor1d(arrays.slots, 'int32'),
+          targets: itemTensors(pick(arrays.targets), TINY),
+          negatives: itemTensors(pick(negatives), TINY),
+          collisions: tf.tensor2d(collisionMask(arrays.targets, negatives), [arrays.targets.length, negatives.length]),
+        }, 0);
+      const value = async () => {
+        const t = tf.tidy(loss);
+        const v = (await t.data())[0];
+        t.dispose();
+        return v;
+      };
+      const optimizer = tf.train.adam(0.1);
+      const first = await value();
+      for (let i = 0; i < 8; i++) tf.dispose(optimizer.minimize(loss, true) ?? []);
+      const last = await value();
+      optimizer.dispose();
+      expect(Number.isFinite(first)).toBe(true);
+      expect(last).toBeLessThan(first * 0.8);
+    }, 120_000); // SwiftShader runs a GPU training step in about a second
+
+    test('adaptation fits a personal vector only when it predicts the held-out event better', async (ctx) => {
+      if (!ok) return ctx.skip();
+      // A shopper who only ever looks at one category; the negatives are other categories.
+      const taste = ITEMS.filter((i) => i.category === 'Kitchen>Knives');
+      const history = [...taste, ...taste].map((i) => ({ ...i, type: 'view_item' }));
+      const negatives = ITEMS.filter((i) => i.category !== 'Kitchen>Knives');
+      const [fitted, tooShort] = await adaptPersonal(w, TINY, [{ history, negatives }, { history: history.slice(0, 2), negatives }], {
+        ...ADAPT_DEFAULTS,
+        steps: 20,
+      });
+      expect(tooShort.personal).toBeNull();
+      expect(fitted.after).toBeLessThan(fitted.before);
+      expect(fitted.personal).toHaveLength(TINY.dim);
+      // The vector raises the shopper's category against the others.
+      const mean = (xs: Float32Array, pick: (i: number) => boolean) => {
+        const v = Array.from(xs).filter((_, i) => pick(i));
+        return v.reduce((a, b) => a + b, 0) / v.length;
+      };
+      const isTaste = (i: number) => ITEMS[i].category === 'Kitchen>Knives';
+      const plain = await scoreCandidates(w, TINY, history, ITEMS);
+      const adapted = await scoreCandidates(w, TINY, history, ITEMS, fitted.personal!);
+      const margin = (s: Float32Array) => mean(s, isTaste) - mean(s, (i) => !isTaste(i));
+      expect(margin(adapted)).toBeGreaterThan(margin(plain));
+    }, 120_000);
+  });
+}

@@ -1,0 +1,60 @@
+// Types shared by every part of the widget (and, type-only, by the server and tools).
+// This file holds no code: importing it never couples two modules at run time.
+
+/** GA4 ecommerce event names we understand, plus the widget's own interaction events. */
+export type EventName =
+  | 'view_item_list'
+  | 'select_item'
+  | 'view_item'
+  | 'add_to_wishlist'
+  | 'add_to_cart'
+  | 'remove_from_cart'
+  | 'begin_checkout'
+  | 'purchase'
+  | 'shelfwise_impression'
+  | 'shelfwise_click';
+
+/** A GA4 `items[]` entry, as a store's tags push it (only the fields we use). */
+export interface Ga4Item {
+  item_id: string;
+  item_name?: string;
+  item_brand?: string;
+  item_category?: string;
+  item_category2?: string;
+  item_category3?: string;
+  item_category4?: string;
+  item_category5?: string;
+  price?: number;
+  currency?: string;
+}
+
+/** A product the merchant's server offers a slot, in the server's order. */
+export interface Candidate extends Ga4Item {
+  image?: string;
+  url?: string;
+  /** The server's own score, if it has one; the widget may ignore it. */
+  score?: number;
+}
+
+/** One item-level interaction as the store keeps it: one record per item per event. */
+export interface StoredEvent {
+  /** Auto-increment key, assigned by the store. */
+  id?: number;
+  type: EventName;
+  item_id: string;
+  /** Category path, levels joined by '>' (the datasets' format): "Shoes>Running". */
+  category: string;
+  brand: string;
+  name?: string;
+  price?: number;
+  /** Epoch milliseconds. */
+  ts: number;
+  /** Where it came from: the site's dataLayer, a `shelfwise.push(['track', …])`, or the widget. */
+  source: 'datalayer' | 'command' | 'widget';
+  /** For widget events: the slot that showed or was clicked. */
+  slot?: string;
+}
+
+export type ConsentState = 'granted' | 'denied' | 'pending';
+
+export type BackendName = 'webgpu' | 'webgl' | 'cpu' | 'none';

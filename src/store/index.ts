@@ -1,0 +1,4 @@
+// The on-device clickstream store (IndexedDB via idb). Loaded lazily by the loader.
+export { openStore, type Store, type StoreOptions, type RecentOptions, type AddResult } from './store';
+export { deleteStore } from './delete';
+export { DB_VERSION } from './schema';

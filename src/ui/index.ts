@@ -1,0 +1,54 @@
+// Entry for the lazily loaded UI chunk: renders the shelf into a slot's shadow root,
+// replacing reserveSlot's skeleton in the same task so the swap is never painted.
+import { h, render } from 'preact';
+import { useErrorBoundary } from 'preact/hooks';
+import { warn } from './guard';
+import { addStyles, CLEAR_EVENT, MOUNT_CLASS, mountOf } from './reserve';
+import { Shelf, type ShelfProps } from './shelf';
+import { SHELF_CSS } from './styles';
+
+export type { ShelfLabels, ShelfProps } from './shelf';
+
+const live = new WeakSet<Element>();
+
+/**
+ * Renders (or re-renders, cheaply: cards are keyed by item_id) the shelf into a root that
+ * reserveSlot prepared (its base styles hold the reserved height). Never throws.
+ */
+export function renderShelf(root: ShadowRoot, props: ShelfProps): void {
+  try {
+    addStyles(root, SHELF_CSS);
+    const mount = mountOf(root);
+    if (!live.has(mount)) {
+      mount.textContent = '';
+      live.add(mount);
+      mount.addEventListener(CLEAR_EVENT, onClear);
+    }
+    render(h(Guarded, props), mount);
+  } catch (error) {
+    warn(error);
+  }
+}
+
+/** Removes the shelf (stopping its observers); the slot collapses to zero height. Never throws. */
+export function unmountShelf(root: ShadowRoot): void {
+  try {
+    const mount = root.querySelector('.' + MOUNT_CLASS);
+    if (mount && live.delete(mount)) render(null, mount);
+  } catch (error) {
+    warn(error);
+  }
+}
+
+// clearSlot lives in the loader and cannot import Preact; it asks us to unmount.
+// One shared listener, so render/unmount cycles do not pile up handlers.
+function onClear(e: Event) {
+  unmountShelf((e.currentTarget as Node).getRootNode() as ShadowRoot);
+}
+
+// Errors in later, state-driven renders happen outside renderShelf's try; this keeps them
+// from reaching the host page: a broken shelf shows nothing.
+function Guarded(props: ShelfProps) {
+  const [error] = useErrorBoundary(warn);
+  return error ? null : h(Shelf, props);
+}

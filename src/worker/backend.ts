@@ -1,0 +1,43 @@
+// Picks the fastest TF.js backend this browser can actually run: WebGPU, then WebGL, then CPU.
+// Each backend is a separate chunk, so a browser downloads only the ones it tries.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from '../shared/types';
+
+const loaders: Record<Exclude<BackendName, 'none'>, () => Promise<unknown>> = {
+  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
+};
+
+/** The first backend in `order` that initialises and computes correctly, or 'none'. */
+export async function pickBackend(order: readonly BackendName[], skip: ReadonlySet<BackendName> = new Set()): Promise<BackendName> {
+  for (const name of order) {
+    if (name === 'none' || skip.has(name) || !(name in loaders)) continue;
+    if (await tryBackend(name)) return name;
+  }
+  return 'none';
+}
+
+async function tryBackend(name: Exclude<BackendName, 'none'>): Promise<boolean> {
+  try {
+    if (name === 'webgpu' && !(await hasGpuAdapter())) return false;
+    await loaders[name]();
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    // A backend can initialise and still compute garbage (or throw) on a broken driver.
+    const probe = tf.tidy(() => tf.sum(tf.mul(tf.tensor1d([1, 2, 3]), 2)));
+    const value = (await probe.data())[0];
+    probe.dispose();
+    return value === 12;
+  } catch {
+    return false;
+  }
+}
+
+// Without an adapter (WebGPU disabled or blocklisted, where a worker may still expose
+// navigator.gpu) TF.js's WebGPU factory fails only after its chunk is downloaded, and logs the
+// failure to the host page's console. Asking first costs neither.
+async function hasGpuAdapter(): Promise<boolean> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  return !!gpu && (await gpu.requestAdapter().catch(() => null)) != null;
+}

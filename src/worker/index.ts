@@ -1,0 +1,100 @@
+// The model worker's entry: wires the store and the model. Everything heavy (TF.js, the model,
+// the backends) lives here, off the page's main thread.
+import { openStore, type Store } from '../store';
+import { isInterest } from '../model/features';
+import type { Calls, DebugInfo, Request, Response, WorkerOptions } from './protocol';
+import { loadRanker, type Ranker } from './ranker';
+import { HISTORY_READ, toModelEvents } from './history';
+import type { EventLike } from '../model/features';
+import { needsRefit, offeredNegatives, PERSONAL_KEY, personalVector, rememberOffered, type PersonalState } from './personal';
+
+let options: WorkerOptions | undefined;
+let store: Promise<Store> | undefined;
+let ranker: Promise<Ranker> | undefined;
+const timings: DebugInfo['timings'] = {};
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`worker: ${what} before init`);
+  return value;
+}
+
+const getStore = () => (store ??= openStore({ dbName: need(options, 'store').dbName }));
+function getRanker(): Promise<Ranker> {
+  if (ranker) return ranker;
+  const started = performance.now();
+  const { modelUrl, backends } = need(options, 'model');
+  ranker = loadRanker(modelUrl, backends);
+  ranker.then(() => (timings.load = Math.round(performance.now() - started)), () => {});
+  return ranker;
+}
+
+async function interestEvents() {
+  const records = await (await getStore()).recent({ limit: HISTORY_READ });
+  return toModelEvents(records).filter((e) => isInterest(e.type));
+}
+
+const calls: { [K in keyof Calls]: (...args: Parameters<Calls[K]>) => Promise<ReturnType<Calls[K]>> } = {
+  async init(opts) {
+    options = opts;
+    // Start loading and compiling now, while the page fetches its candidates.
+    getRanker().catch(() => {});
+  },
+  async rank(slotKey, candidates) {
+    const started = performance.now();
+    const [model, history, store] = await Promise.all([getRanker(), interestEvents(), getStore()]);
+    const personal = await personalVector(store, model.version);
+    const scores = await model.score(history, candidates, personal?.vector ?? undefined);
+    const byId: Record<string, number> = {};
+    candidates.forEach((c, i) => (byId[c.item_id] = scores[i]));
+    await store.setState(`scores:${slotKey}`, { at: Date.now(), scores: byId });
+    await rememberOffered(store, candidates);
+    // After answering: fit the personal vector again once enough new history has arrived.
+    if (needsRefit(personal, history.length)) setTimeout(() => refit(model, store, history).catch(() => {}), 0);
+    timings.rank = Math.round(performance.now() - started);
+    return {
+      scores: Array.from(scores),
+      backend: model.backend,
+      modelVersion: model.version,
+      history: history.length,
+      ms: performance.now() - started,
+    };
+  },
+  async debug() {
+    const model = await getRanker().catch(() => undefined);
+    const events = options ? await (await getStore()).count() : 0;
+    return { backend: model?.backend ?? 'none', modelVersion: model?.version ?? null, events, timings };
+  },
+  async forget() {
+    const s = store;
+    store = undefined;
+    if (s) (await s.catch(() => undefined))?.close();
+  },
+};
+
+let refitting = false;
+async function refit(model: Ranker, store: Store, history: EventLike[]): Promise<void> {
+  if (refitting) return;
+  refitting = true;
+  try {
+    const started = performance.now();
+    const vector = await model.adapt(history, await offeredNegatives(store, history));
+    const state: PersonalState = { modelVersion: model.version, vector, events: history.length, at: Date.now() };
+    await store.setState(PERSONAL_KEY, state);
+    timings.adapt = Math.round(performance.now() - started);
+  } finally {
+    refitting = false;
+  }
+}
+
+self.onmessage = async (event: MessageEvent<Request>) => {
+  const { id, call, args } = event.data;
+  let reply: Response;
+  try {
+    const fn = calls[call] as (...a: unknown[]) => Promise<unknown>;
+    if (!fn) throw new Error(`worker: unknown call "${call}"`);
+    reply = { id, ok: true, result: await fn(...args) };
+  } catch (err) {
+    reply = { id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  self.postMessage(reply);
+};

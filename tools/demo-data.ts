@@ -1,0 +1,217 @@
+// Synthetic shoppers for the demo catalog, in the shared datasets' CSV format
+// (see ../shared/datasets/README.md). Shoppers have clear, learnable tastes: favourite categories
+// (often an affinity pair), a favourite subcategory and brand, and a price band.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { affinityPartners, categoryPath, getCatalog, type Catalog, type CatalogItem } from '../server/catalog';
+import { createRng, cumulative, pick, randInt, sampleIndex, type Rng } from '../server/prng';
+
+export type DemoEventType = 'view_item' | 'add_to_cart' | 'add_to_wishlist' | 'purchase';
+
+export interface DemoEvent {
+  user_id: string;
+  item_id: string;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  event_type: DemoEventType;
+}
+
+export interface DemoItemRow {
+  item_id: string;
+  /** "Top>Sub", readable names. */
+  category: string;
+  brand: string;
+}
+
+export type PriceBand = 'low' | 'mid' | 'high';
+
+export interface ShopperProfile {
+  user_id: string;
+  /** Favourite top-level categories, strongest first (one or two). */
+  favourites: string[];
+  subcategory: string;
+  brand: string;
+  priceBand: PriceBand;
+}
+
+export interface DemoDataset {
+  /** Grouped by shopper, in time order within each shopper. */
+  events: DemoEvent[];
+  items: DemoItemRow[];
+  shoppers: ShopperProfile[];
+}
+
+export interface DemoDatasetOptions {
+  shoppers?: number;
+  seed?: number;
+  catalog?: Catalog;
+  /** First possible event time (epoch ms); events spread over the following ~8 weeks. */
+  start?: number;
+}
+
+const DEFAULT_START = Date.UTC(2025, 0, 6);
+const DAY = 86_400_000;
+const WINDOW_DAYS = 56;
+const EXPLORE = 0.15;
+const SAME_SUBCATEGORY = 0.45;
+/** Browsing on after an off-taste (exploration) view is brief: the shopper drifts back. */
+const SAME_SUBCATEGORY_OFF_TASTE = 0.15;
+const REVISIT = 0.08;
+const PRICE_CENTRE: Record<PriceBand, number> = { low: 0.15, mid: 0.5, high: 0.85 };
+
+export function generateDemoDataset(options: DemoDatasetOptions = {}): DemoDataset {
+  const { shoppers = 3000, seed = 1, catalog = getCatalog(), start = DEFAULT_START } = options;
+  if (!Number.isInteger(shoppers) || shoppers < 0) throw new Error(`shoppers must be a non-negative integer, got ${shoppers}`);
+  const rng = createRng(seed);
+  const world = prepareWorld(catalog);
+  const events: DemoEvent[] = [];
+  const profiles: ShopperProfile[] = [];
+  for (let n = 0; n < shoppers; n++) {
+    const profile = makeProfile(rng, catalog, `u${String(n + 1).padStart(5, '0')}`);
+    profiles.push(profile);
+    events.push(...simulateShopper(rng, world, profile, start));
+  }
+  const items = catalog.items.map((i) => ({ item_id: i.item_id, category: categoryPath(i), brand: i.item_brand }));
+  return { events, items, shoppers: profiles };
+}
+
+/** Writes events.csv and items.csv into `dir` (created if needed). */
+export async function writeDemoDataset(dir: string, options: DemoDatasetOptions = {}) {
+  const data = generateDemoDataset(options);
+  await mkdir(dir, { recursive: true });
+  await Promise.all([
+    writeFile(path.join(dir, 'events.csv'), toCsv(data.events, ['user_id', 'item_id', 'timestamp', 'event_type'])),
+    writeFile(path.join(dir, 'items.csv'), toCsv(data.items, ['item_id', 'category', 'brand'])),
+  ]);
+  return { dir, events: data.events.length, items: data.items.length, shoppers: data.shoppers.length };
+}
+
+export function toCsv<T extends object>(rows: T[], columns: (keyof T & string)[]): string {
+  const field = (v: unknown) => {
+    const s = String(v ?? '');
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\n') + '\n';
+}
+
+interface World {
+  catalog: Catalog;
+  items: CatalogItem[];
+  /** Each item's price rank within its subcategory, 0 (cheapest) to 1. */
+  pricePosition: number[];
+  popularityCum: Float64Array;
+  bySubcategory: Map<string, number[]>;
+}
+
+function prepareWorld(catalog: Catalog): World {
+  const items = catalog.items;
+  const bySubcategory = new Map<string, number[]>();
+  items.forEach((item, i) => bySubcategory.set(categoryPath(item), [...(bySubcategory.get(categoryPath(item)) ?? []), i]));
+  const pricePosition = new Array<number>(items.length).fill(0);
+  for (const members of bySubcategory.values()) {
+    const sorted = members.slice().sort((a, b) => items[a]!.price - items[b]!.price);
+    sorted.forEach((idx, rank) => (pricePosition[idx] = sorted.length > 1 ? rank / (sorted.length - 1) : 0.5));
+  }
+  return { catalog, items, pricePosition, bySubcategory, popularityCum: cumulative(items.map((i) => i.popularity ** 0.8)) };
+}
+
+// Most shoppers pair a category with its affinity partner; some have one love; a few mix freely.
+function makeProfile(rng: Rng, catalog: Catalog, user_id: string): ShopperProfile {
+  const primary = pick(rng, catalog.categories);
+  const roll = rng();
+  const partners = affinityPartners(catalog, primary.name);
+  const others = catalog.categories.filter((c) => c.name !== primary.name).map((c) => c.name);
+  const second = roll < 0.6 && partners.length > 0 ? pick(rng, partners) : roll < 0.85 ? undefined : pick(rng, others);
+  return {
+    user_id,
+    favourites: second ? [primary.name, second] : [primary.name],
+    subcategory: pick(rng, primary.subcategories).name,
+    brand: pick(rng, primary.brands),
+    priceBand: pick(rng, ['low', 'mid', 'high'] as const),
+  };
+}
+
+function tasteWeight(world: World, profile: ShopperProfile, index: number): number {
+  const item = world.items[index]!;
+  const rank = profile.favourites.indexOf(item.item_category);
+  if (rank < 0) return 0;
+  let w = rank === 0 ? 1 : 0.5;
+  if (item.item_category2 === profile.subcategory) w *= 3;
+  if (item.item_brand === profile.brand) w *= 2;
+  const distance = world.pricePosition[index]! - PRICE_CENTRE[profile.priceBand];
+  w *= 0.25 + Math.exp(-(distance * distance) / 0.08);
+  return w * item.popularity ** 0.25;
+}
+
+interface SessionEvent {
+  item: number;
+  type: DemoEventType;
+}
+
+function simulateShopper(rng: Rng, world: World, profile: ShopperProfile, start: number): DemoEvent[] {
+  const weights = world.items.map((_, i) => tasteWeight(world, profile, i));
+  const tasteCum = cumulative(weights);
+  const target = randInt(rng, 20, 40);
+  const sessions: SessionEvent[][] = [];
+  const history: number[] = [];
+  let count = 0;
+  while (count < target) {
+    const session = simulateSession(rng, world, weights, tasteCum, history);
+    sessions.push(session);
+    count += session.length;
+  }
+  return timestamp(rng, sessions, start, profile.user_id, world).slice(0, target);
+}
+
+function simulateSession(rng: Rng, world: World, weights: number[], tasteCum: Float64Array, history: number[]): SessionEvent[] {
+  const events: SessionEvent[] = [];
+  const cart: number[] = [];
+  const views = randInt(rng, 3, 8);
+  let previous: number | undefined;
+  for (let v = 0; v < views; v++) {
+    const explore = rng() < EXPLORE;
+    const item = nextView(rng, world, weights, tasteCum, history, previous, explore);
+    events.push({ item, type: 'view_item' });
+    history.push(item);
+    previous = item;
+    if (rng() < 0.04) events.push({ item, type: 'add_to_wishlist' });
+    if (rng() < (explore ? 0.03 : 0.11)) {
+      events.push({ item, type: 'add_to_cart' });
+      cart.push(item);
+    }
+  }
+  for (const item of cart) if (rng() < 0.5) events.push({ item, type: 'purchase' });
+  return events;
+}
+
+function nextView(
+  rng: Rng, world: World, weights: number[], tasteCum: Float64Array, history: number[], previous: number | undefined, explore: boolean,
+): number {
+  if (explore) return sampleIndex(rng, world.popularityCum);
+  if (history.length > 0 && rng() < REVISIT) return pick(rng, history.slice(-6));
+  const stay = previous !== undefined && weights[previous]! > 0 ? SAME_SUBCATEGORY : SAME_SUBCATEGORY_OFF_TASTE;
+  if (previous !== undefined && rng() < stay) {
+    // Browsing on within the subcategory just seen, still led by taste where it has any there.
+    const members = world.bySubcategory.get(categoryPath(world.items[previous]!))!;
+    const local = members.map((i) => weights[i]! || world.items[i]!.popularity ** 0.25 * 0.1);
+    return members[sampleIndex(rng, cumulative(local))]!;
+  }
+  return sampleIndex(rng, tasteCum);
+}
+
+// Sessions fall on random days over the window, mostly afternoons and evenings, never overlapping.
+function timestamp(rng: Rng, sessions: SessionEvent[][], start: number, user_id: string, world: World): DemoEvent[] {
+  const starts = sessions
+    .map(() => start + Math.floor(rng() * WINDOW_DAYS) * DAY + Math.floor((8 + 15 * rng() ** 0.7) * 3_600_000))
+    .sort((a, b) => a - b);
+  const out: DemoEvent[] = [];
+  let clock = 0;
+  sessions.forEach((session, s) => {
+    clock = Math.max(starts[s]!, clock + 30 * 60_000);
+    for (const event of session) {
+      clock += event.type === 'view_item' ? randInt(rng, 15_000, 150_000) : randInt(rng, 5_000, 60_000);
+      out.push({ user_id, item_id: world.items[event.item]!.item_id, timestamp: clock, event_type: event.type });
+    }
+  });
+  return out;
+}

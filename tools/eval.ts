@@ -1,0 +1,53 @@
+// npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json>
+//                 [--dump <rankings.jsonl>] [--seed 1]
+// Evaluates a model artifact on any dataset folder in the shared format, with the literature's
+// leave-last-out protocol, and reports the neighbourhood baselines beside it.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { useBackend } from './lib/backend';
+import { numberFlag, parseFlags, stringFlag } from './lib/args';
+import { evalContext } from './lib/eval-context';
+import { METRIC_NAMES, type Metrics } from './lib/metrics';
+import { runFull, type ProtocolResult } from './lib/protocol-full';
+import { runRerank } from './lib/protocol-rerank';
+import { runAdapt } from './lib/protocol-adapt';
+
+const USAGE = 'usage: npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json> [--dump <rankings.jsonl>] [--seed 1] [--backend wasm|cpu]';
+const FLAGS = ['model', 'data', 'protocol', 'json', 'dump', 'seed', 'backend', 'help'];
+const PROTOCOLS = ['full', 'rerank', 'adapt'] as const;
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags.help) return console.log(USAGE);
+  const need = (name: string) => stringFlag(flags, name) ?? fail(`--${name} is required`);
+  const protocol = need('protocol') as (typeof PROTOCOLS)[number];
+  if (!PROTOCOLS.includes(protocol)) fail(`--protocol must be one of ${PROTOCOLS.join(', ')}`);
+  const dump = stringFlag(flags, 'dump');
+  if (dump && protocol !== 'full') fail('--dump applies to --protocol full');
+  const jsonPath = resolve(need('json'));
+  const backend = await useBackend(stringFlag(flags, 'backend', 'wasm') as 'wasm' | 'cpu');
+  const started = Date.now();
+  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
+  const ctx = await evalContext(resolve(need('model')), resolve(need('data')), numberFlag(flags, 'seed', 1, Number.isInteger), log);
+  log(`${ctx.ds.name}: ${ctx.split.test.length} test users, ${ctx.ds.items.length} items; model ${ctx.model.json.version}; backend ${backend}`);
+  const result: ProtocolResult =
+    protocol === 'full' ? runFull(ctx, dump && resolve(dump)) : protocol === 'rerank' ? runRerank(ctx) : await runAdapt(ctx);
+  const out = { protocol, dataset: ctx.ds.name, model: ctx.model.json.version, seed: ctx.seed, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
+  printTable(protocol === 'adapt' ? 'adapted' : 'model', result.metrics, result.baselines);
+  console.log(`${out.seconds}s; wrote ${jsonPath}`);
+}
+
+function printTable(name: string, metrics: Metrics, baselines: Record<string, Metrics>) {
+  const row = (m: Metrics) => Object.fromEntries(METRIC_NAMES.map((k) => [k, +m[k].toFixed(4)]));
+  console.table({ [name]: row(metrics), ...Object.fromEntries(Object.entries(baselines).map(([k, m]) => [k, row(m)])) });
+}
+
+function fail(message: string): never {
+  throw new Error(`${message}\n${USAGE}`);
+}
+
+main().catch((err) => {
+  console.error(`eval: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+// What every evaluation protocol starts from: the dataset, its leave-last-out split, the model.
+import type { ModelJson } from '../../src/model/artifact';
+import type { ModelConfig } from '../../src/model/config';
+import { EVENT_TYPES, type EventLike, type ItemCodes } from '../../src/model/features';
+import { weightsFromArrays } from '../../src/model/tensors';
+import { weightSpecs, type Weights } from '../../src/model/weights';
+import type { Sequence } from '../../src/model/batch';
+import { readArtifact } from './artifact-io';
+import { catalogCodes } from './catalog-tensors';
+import { loadDataset, type Dataset } from './dataset';
+import { leaveLastOut, type Split } from './split';
+
+export interface EvalContext {
+  ds: Dataset;
+  split: Split;
+  model: { json: ModelJson; cfg: ModelConfig; w: Weights; codes: ItemCodes };
+  /** Top-level category per item (-1 when unknown). */
+  topCategory: Int32Array;
+  seed: number;
+  log: (line: string) => void;
+}
+
+export async function evalContext(modelDir: string, dataDir: string, seed: number, log: (line: string) => void): Promise<EvalContext> {
+  const [artifact, ds] = await Promise.all([readArtifact(modelDir), loadDataset(dataDir)]);
+  const cfg = artifact.json.config;
+  const w = weightsFromArrays(weightSpecs(cfg), artifact.weights);
+  return {
+    ds,
+    split: leaveLastOut(ds.users),
+    model: { json: artifact.json, cfg, w, codes: catalogCodes(ds.items, cfg) },
+    topCategory: topCategories(ds),
+    seed,
+    log,
+  };
+}
+
+function topCategories(ds: Dataset): Int32Array {
+  const ids = new Map<string, number>();
+  return Int32Array.from(ds.items, (item) => {
+    const top = (item.category ?? '').split('>')[0].trim();
+    if (!top) return -1;
+    if (!ids.has(top)) ids.set(top, ids.size);
+    return ids.get(top)!;
+  });
+}
+
+const TYPE_NAMES: string[] = [];
+for (const [name, row] of Object.entries(EVENT_TYPES)) TYPE_NAMES[row] ??= name;
+
+/** A history as the widget would hold it: events with item features. */
+export function historyEvents(ds: Dataset, seq: Sequence): EventLike[] {
+  return Array.from(seq.items, (item, i) => ({ ...ds.items[item], type: TYPE_NAMES[seq.types[i]] ?? 'view_item' }));
+}

@@ -1,0 +1,159 @@
+// Central training of the shared model on a dataset's training split, with early stopping on the
+// validation targets. The same step function runs on devices (federated client) and here.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig } from '../../src/model/config';
+import type { Sequence } from '../../src/model/batch';
+import type { ItemCodes } from '../../src/model/features';
+import { makeTrainArrays } from '../../src/model/train-batch';
+import { batchTensors, itemTensors } from '../../src/model/network';
+import { collisionMask, nextItemLoss, type ObjectiveInputs } from '../../src/model/objective';
+import { createWeights, weightSpecs, type Weights } from '../../src/model/weights';
+import { pickCodes } from './catalog-tensors';
+import { rankFull } from './full-rank';
+import { summarize } from './metrics';
+import { rng, sampleDistinct, shuffle } from './random';
+import type { Case } from './split';
+
+export interface TrainOptions {
+  epochs: number;
+  /** Sequences per step; with batchTokens > 0, steps hold about that many predicted events instead. */
+  batchSize: number;
+  batchTokens: number;
+  learningRate: number;
+  dropout: number;
+  negatives: number;
+  seed: number;
+  /** Epochs without a better validation NDCG@10 before stopping. */
+  patience: number;
+  /** Validation users scored each epoch (a fixed random subset keeps epochs fast). */
+  validUsers: number;
+  /** Stop after this many seconds of training (the best epoch so far is kept). */
+  maxSeconds: number;
+  /** The learning rate decays along a cosine to this fraction of itself by the last planned epoch. */
+  finalLearningRate: number;
+  log: (line: string) => void;
+}
+
+export const TRAIN_DEFAULTS: TrainOptions = {
+  epochs: 40,
+  batchSize: 128,
+  batchTokens: 0,
+  learningRate: 3e-3,
+  dropout: 0.3,
+  negatives: 1024,
+  seed: 1,
+  patience: 6,
+  validUsers: 5000,
+  maxSeconds: Infinity,
+  finalLearningRate: 0.1,
+  log: (line) => console.log(line),
+};
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  validNdcg10: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  weights: Weights;
+  epochs: EpochLog[];
+  bestEpoch: number;
+  seconds: number;
+}
+
+export async function trainModel(
+  cfg: ModelConfig,
+  codes: ItemCodes,
+  train: readonly Sequence[],
+  valid: readonly Case[],
+  opts: TrainOptions,
+): Promise<TrainResult> {
+  const started = Date.now();
+  const random = rng(opts.seed);
+  const w = createWeights(weightSpecs(cfg), opts.seed);
+  const optimizer = tf.train.adam(opts.learningRate);
+  const validSet = shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
+  const epochs: EpochLog[] = [];
+  let best = { ndcg: -1, epoch: 0, snapshot: [] as tf.Tensor[] };
+  let horizon = opts.epochs;
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const schedule = (progress: number) => learningRate(opts, (epoch - 1 + progress) / horizon);
+    const loss = await runEpoch(w, cfg, codes, train, optimizer, opts, random, schedule);
+    const validNdcg10 = summarize(rankFull(w, cfg, codes, validSet).ranks)['NDCG@10'];
+    const seconds = (Date.now() - started) / 1000;
+    epochs.push({ epoch, loss, validNdcg10, seconds });
+    // With a time budget, plan the decay over the epochs that fit in it.
+    if (Number.isFinite(opts.maxSeconds)) horizon = Math.max(epoch + 1, Math.min(opts.epochs, Math.floor((opts.maxSeconds * epoch) / seconds)));
+    opts.log(`epoch ${epoch}  loss ${loss.toFixed(4)}  valid NDCG@10 ${validNdcg10.toFixed(4)}  ${seconds.toFixed(0)}s`);
+    if (validNdcg10 > best.ndcg) {
+      tf.dispose(best.snapshot);
+      best = { ndcg: validNdcg10, epoch, snapshot: Object.values(w).map((v) => tf.clone(v)) };
+    }
+    if (epoch - best.epoch >= opts.patience || seconds * (1 + 1 / epoch) > opts.maxSeconds) break;
+  }
+  Object.values(w).forEach((v, i) => v.assign(best.snapshot[i]));
+  tf.dispose(best.snapshot);
+  optimizer.dispose();
+  return { weights: w, epochs, bestEpoch: best.epoch, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Batches of similar length, so short histories are not padded to the longest. With a token
+ *  budget, short histories travel in larger batches: per-step overhead dominates small steps. */
+export function lengthBatches(train: readonly Sequence[], batchSize: number, maxLen: number, random: () => number, batchTokens = 0): Sequence[][] {
+  const length = (s: Sequence) => Math.min(s.items.length - 1, maxLen);
+  const seqs = shuffle(train.filter((s) => s.items.length >= 2), random);
+  seqs.sort((a, b) => length(a) - length(b));
+  const batches: Sequence[][] = [];
+  let current: Sequence[] = [];
+  for (const s of seqs) {
+    const full = batchTokens > 0 ? (current.length + 1) * length(s) > batchTokens : current.length >= batchSize;
+    if (full && current.length) batches.push(current), (current = []);
+    current.push(s);
+  }
+  if (current.length) batches.push(current);
+  return shuffle(batches, random);
+}
+
+/** Cosine decay from the base rate to finalLearningRate x base at progress 1. */
+export function learningRate(opts: Pick<TrainOptions, 'learningRate' | 'finalLearningRate'>, progress: number): number {
+  const p = Math.min(1, Math.max(0, progress));
+  return opts.learningRate * (opts.finalLearningRate + (1 - opts.finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * p)));
+}
+
+async function runEpoch(
+  w: Weights,
+  cfg: ModelConfig,
+  codes: ItemCodes,
+  train: readonly Sequence[],
+  optimizer: tf.Optimizer,
+  opts: TrainOptions,
+  random: () => number,
+  schedule: (progress: number) => number,
+): Promise<number> {
+  let total = 0;
+  let steps = 0;
+  const batches = lengthBatches(train, opts.batchSize, cfg.maxLen, random, opts.batchTokens);
+  for (const batch of batches) {
+    (optimizer as unknown as { learningRate: number }).learningRate = schedule(steps / batches.length);
+    const negatives = sampleDistinct(codes.count, opts.negatives, random);
+    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), opts.dropout), true);
+    total += (await loss!.data())[0];
+    loss!.dispose();
+    steps++;
+  }
+  return total / Math.max(1, steps);
+}
+
+/** Tensors for one step; created inside minimize's scope so they are freed with it. */
+export function objectiveInputs(batch: Sequence[], codes: ItemCodes, cfg: ModelConfig, negatives: Int32Array): ObjectiveInputs {
+  const arrays = makeTrainArrays(batch, codes, cfg);
+  return {
+    inputs: batchTensors(arrays.inputs, cfg),
+    slots: tf.tensor1d(arrays.slots, 'int32'),
+    targets: itemTensors(pickCodes(codes, arrays.targets, cfg), cfg),
+    negatives: itemTensors(pickCodes(codes, negatives, cfg), cfg),
+    collisions: tf.tensor2d(collisionMask(arrays.targets, negatives), [arrays.targets.length, negatives.length]),
+  };
+}

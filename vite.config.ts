@@ -1,0 +1,100 @@
+import { defineConfig, type Plugin } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+
+import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from './e2e/chromium.ts';
+
+const MODEL_DIR = process.env.SHELFWISE_MODEL ?? 'models/demo';
+const MANIFEST = 'dist/.vite/manifest.json';
+
+// The lazily loaded parts (store, UI, the model worker) are ES modules; the worker's backends
+// split into their own chunks. The script tag's loader is built second (mode "loader") as one
+// classic IIFE script that knows these chunks' hashed names.
+const CHUNKS = { ui: 'src/ui/index.ts', store: 'src/store/index.ts', worker: 'src/worker/index.ts' };
+
+// Readable chunk names (tfjs-core, tfjs-webgpu, …) so the size report and the network panel say what is what.
+const PACKAGES = ['tfjs-core', 'tfjs-backend-webgpu', 'tfjs-backend-webgl', 'tfjs-backend-cpu', 'preact', 'idb'];
+function chunkName(chunk: { name: string; moduleIds: string[] }): string {
+  const ids = chunk.moduleIds.filter((id) => !id.startsWith('\0'));
+  const pkg = PACKAGES.find((p) => ids.length > 0 && ids.every((id) => id.includes(`/${p}/`)));
+  return `sw-${pkg ? pkg.replace('-backend', '') : chunk.name}-[hash].js`;
+}
+
+function copyModel(): Plugin {
+  return {
+    name: 'shelfwise-copy-model',
+    closeBundle() {
+      if (!existsSync(`${MODEL_DIR}/model.json`)) throw new Error(`no model at ${MODEL_DIR}: run "npm run train" first`);
+      cpSync(MODEL_DIR, 'dist/model', { recursive: true, filter: (p) => !p.endsWith('.md') });
+    },
+  };
+}
+
+function chunkNames(): Record<keyof typeof CHUNKS, string> {
+  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { file: string }>;
+  const out = {} as Record<keyof typeof CHUNKS, string>;
+  for (const [name, src] of Object.entries(CHUNKS)) out[name as keyof typeof CHUNKS] = manifest[src].file;
+  return out;
+}
+
+const chunksBuild = {
+  publicDir: false as const,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    manifest: true,
+    target: 'es2022',
+    modulePreload: false,
+    rollupOptions: {
+      input: CHUNKS,
+      preserveEntrySignatures: 'strict' as const,
+      output: { entryFileNames: 'sw-[name]-[hash].js', chunkFileNames: chunkName, format: 'es' as const },
+    },
+  },
+  plugins: [copyModel()],
+};
+
+const loaderBuild = () => ({
+  publicDir: false as const,
+  define: { __SHELFWISE_CHUNKS__: JSON.stringify(chunkNames()) },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2020',
+    lib: { entry: 'src/loader/index.ts', formats: ['iife' as const], name: 'shelfwiseLoader', fileName: () => 'shelfwise.js' },
+  },
+});
+
+export default defineConfig(({ mode }) => ({
+  ...(mode === 'loader' ? loaderBuild() : chunksBuild),
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['{src,server,tools}/**/*.test.ts'],
+          exclude: ['**/*.browser.test.*', 'node_modules/**'],
+          // tfjs ships extension-less ESM that Node cannot import; let Vite resolve it.
+          server: { deps: { inline: [/@tensorflow/] } },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['src/**/*.browser.test.{ts,tsx}'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+}));
