@@ -1,7 +1,8 @@
 // npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json>
 //                 [--dump <rankings.jsonl>] [--seed 1]
 // Evaluates a model artifact on any dataset folder in the shared format, with the literature's
-// leave-last-out protocol, and reports the neighbourhood baselines beside it.
+// leave-last-out protocol, and reports the neighbourhood baselines beside it. `--split valid`
+// scores the validation targets instead (for tuning; report the test split).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { useBackend } from './lib/backend';
@@ -12,8 +13,8 @@ import { runFull, type ProtocolResult } from './lib/protocol-full';
 import { runRerank } from './lib/protocol-rerank';
 import { runAdapt } from './lib/protocol-adapt';
 
-const USAGE = 'usage: npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json> [--dump <rankings.jsonl>] [--seed 1] [--backend wasm|cpu]';
-const FLAGS = ['model', 'data', 'protocol', 'json', 'dump', 'seed', 'backend', 'help'];
+const USAGE = 'usage: npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json> [--dump <rankings.jsonl>] [--seed 1] [--split test|valid] [--backend wasm|cpu]';
+const FLAGS = ['model', 'data', 'protocol', 'json', 'dump', 'seed', 'split', 'backend', 'help'];
 const PROTOCOLS = ['full', 'rerank', 'adapt'] as const;
 
 async function main() {
@@ -28,11 +29,13 @@ async function main() {
   const backend = await useBackend(stringFlag(flags, 'backend', 'wasm') as 'wasm' | 'cpu');
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
-  const ctx = await evalContext(resolve(need('model')), resolve(need('data')), numberFlag(flags, 'seed', 1, Number.isInteger), log);
+  const split = stringFlag(flags, 'split', 'test');
+  if (split !== 'test' && split !== 'valid') fail('--split must be test or valid');
+  const ctx = await evalContext(resolve(need('model')), resolve(need('data')), numberFlag(flags, 'seed', 1, Number.isInteger), log, split);
   log(`${ctx.ds.name}: ${ctx.split.test.length} test users, ${ctx.ds.items.length} items; model ${ctx.model.json.version}; backend ${backend}`);
   const result: ProtocolResult =
     protocol === 'full' ? runFull(ctx, dump && resolve(dump)) : protocol === 'rerank' ? runRerank(ctx) : await runAdapt(ctx);
-  const out = { protocol, dataset: ctx.ds.name, model: ctx.model.json.version, seed: ctx.seed, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const out = { protocol, dataset: ctx.ds.name, split, model: ctx.model.json.version, seed: ctx.seed, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
   writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
   printTable(protocol === 'adapt' ? 'adapted' : 'model', result.metrics, result.baselines);
   console.log(`${out.seconds}s; wrote ${jsonPath}`);

@@ -82,3 +82,21 @@ export function interestHistory<E extends EventLike>(events: readonly E[], maxLe
   const kept = events.filter((e) => isInterest(e.type));
   return kept.slice(Math.max(0, kept.length - maxLen));
 }
+
+/** The codes of the given rows of a table, in that order. */
+export function pickCodes(codes: ItemCodes, rows: ArrayLike<number>, cfg: ModelConfig): ItemCodes {
+  const n = rows.length;
+  const out: ItemCodes = {
+    count: n,
+    ids: new Int32Array(n * cfg.itemHashes),
+    cats: new Int32Array(n * cfg.categoryLevels),
+    brands: new Int32Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    out.ids.set(codes.ids.subarray(r * cfg.itemHashes, (r + 1) * cfg.itemHashes), i * cfg.itemHashes);
+    out.cats.set(codes.cats.subarray(r * cfg.categoryLevels, (r + 1) * cfg.categoryLevels), i * cfg.categoryLevels);
+    out.brands[i] = codes.brands[r];
+  }
+  return out;
+}

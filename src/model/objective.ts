@@ -6,6 +6,7 @@ import type { ModelConfig } from './config';
 import { encode, itemBias, itemVectors, type BatchTensors, type ItemTensors } from './network';
 import { embed } from './embed';
 import { matMulBT } from './matmul';
+import { logSumExpLast } from './logsumexp';
 import type { Weights } from './weights';
 
 export interface ObjectiveInputs {
@@ -16,6 +17,9 @@ export interface ObjectiveInputs {
   negatives: ItemTensors;
   /** [P, N]: -1e9 where a negative is the slot's own target (see collisionMask), else 0. */
   collisions: tf.Tensor2D;
+  /** [N]: log(k q) of negatives drawn non-uniformly (q their sampling probability), subtracted
+   *  from their logits so the loss still estimates the full softmax. Omit for uniform draws. */
+  negativeLogQ?: tf.Tensor1D;
 }
 
 export function nextItemLoss(
@@ -29,22 +33,13 @@ export function nextItemLoss(
   let h = embed(states, x.slots);
   if (personal) h = tf.add(h, personal);
   const pos = tf.add(tf.sum(tf.mul(h, itemVectors(w, x.targets)), 1, true), tf.expandDims(itemBias(w, x.targets), 1));
-  const neg = tf.add(tf.add(matMulBT(h, itemVectors(w, x.negatives)), itemBias(w, x.negatives)), x.collisions);
+  let neg = tf.add(tf.add(matMulBT(h, itemVectors(w, x.negatives)), itemBias(w, x.negatives)), x.collisions);
+  if (x.negativeLogQ) neg = tf.sub(neg, x.negativeLogQ);
   // -log softmax of the target among [target, negatives] = softplus(logsumexp(negatives) - target):
   // one exp over the negatives and no concat, which keeps it cheap on the WASM backend.
-  return tf.mean(tf.softplus(tf.sub(logSumExpRows(neg), pos))) as tf.Scalar;
+  return tf.mean(tf.softplus(tf.sub(logSumExpLast(neg), pos))) as tf.Scalar;
 }
 
-// Row-wise log-sum-exp [n, m] -> [n, 1] whose gradient reuses the forward pass's exponentials.
-// TF.js's own logSumExp differentiates through max() with a broadcast equal (slow on WASM) and
-// recomputes exp; mathematically the max's share of the gradient is zero anyway.
-const logSumExpRows = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  const m = tf.max(x, 1, true);
-  const e = tf.exp(tf.sub(x, m));
-  const total = tf.sum(e, 1, true);
-  save([e, total]);
-  return { value: tf.add(m, tf.log(total)), gradFunc: (dy: tf.Tensor, [se, st]: tf.Tensor[]) => tf.mul(dy, tf.div(se, st)) };
-}) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** Additive mask [targets.length, negatives.length] that removes each target from its own negatives. */
 export function collisionMask(targets: ArrayLike<number>, negatives: ArrayLike<number>): Float32Array {

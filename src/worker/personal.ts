@@ -19,18 +19,24 @@ export interface PersonalState {
   at: number;
 }
 
-/** Remembers offered candidates (newest first, no duplicates), bounded. */
-export async function rememberOffered(store: Store, candidates: readonly CandidateFeatures[]): Promise<void> {
-  const known = (await store.getState<CandidateFeatures[]>(OFFERED_KEY)) ?? [];
-  const ids = new Set(candidates.map((c) => c.item_id));
-  const merged = [...candidates, ...known.filter((c) => !ids.has(c.item_id))].slice(0, MAX_OFFERED);
-  await store.setState(OFFERED_KEY, merged);
+/** An offered item and how many times it has been offered. */
+export interface Offered extends CandidateFeatures {
+  times: number;
 }
 
-/** Offered items the shopper did not interact with: adaptation's negatives. */
-export async function offeredNegatives(store: Store, history: readonly EventLike[]): Promise<ItemLike[]> {
+/** Remembers offered candidates (most recently offered first, counted), bounded. */
+export async function rememberOffered(store: Store, candidates: readonly CandidateFeatures[]): Promise<void> {
+  const known = new Map(((await store.getState<Offered[]>(OFFERED_KEY)) ?? []).map((o) => [o.item_id, o]));
+  const fresh = candidates.map((c) => ({ ...c, times: (known.get(c.item_id)?.times ?? 0) + 1 }));
+  fresh.forEach((c) => known.delete(c.item_id));
+  await store.setState(OFFERED_KEY, [...fresh, ...known.values()].slice(0, MAX_OFFERED));
+}
+
+/** Offered items the shopper did not interact with (adaptation's negatives), with how often each was offered. */
+export async function offeredNegatives(store: Store, history: readonly EventLike[]): Promise<{ items: ItemLike[]; weights: number[] }> {
   const seen = new Set(history.map((e) => e.item_id));
-  return ((await store.getState<CandidateFeatures[]>(OFFERED_KEY)) ?? []).filter((c) => !seen.has(c.item_id));
+  const items = ((await store.getState<Offered[]>(OFFERED_KEY)) ?? []).filter((c) => !seen.has(c.item_id));
+  return { items, weights: items.map((o) => o.times) };
 }
 
 export async function personalVector(store: Store, modelVersion: string): Promise<PersonalState | undefined> {

@@ -6,6 +6,7 @@ import type { ModelConfig } from '../model/config';
 import type { EventLike, ItemLike } from '../model/features';
 import { scoreCandidates, scoreTensor } from '../model/score';
 import { ADAPT_DEFAULTS, adaptPersonal } from '../model/adapt';
+import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../model/local-update';
 import { weightsFromArrays } from '../model/tensors';
 import { disposeWeights, weightSpecs, type Weights } from '../model/weights';
 import type { BackendName } from '../shared/types';
@@ -16,8 +17,10 @@ export interface Ranker {
   readonly backend: BackendName;
   readonly version: string;
   score(history: readonly EventLike[], candidates: readonly ItemLike[], personal?: Float32Array): Promise<Float32Array>;
+  /** The federated update of `names` from this shopper's history (see model/local-update.ts). */
+  localDelta(names: readonly string[], history: readonly EventLike[], offered: { items: readonly ItemLike[]; weights: readonly number[] }): Promise<Float32Array | null>;
   /** Fits this shopper's personal vector (see model/adapt.ts); null when it would not help. */
-  adapt(history: readonly EventLike[], offered: readonly ItemLike[]): Promise<Float32Array | null>;
+  adapt(history: readonly EventLike[], offered: { items: readonly ItemLike[]; weights: readonly number[] }): Promise<Float32Array | null>;
   dispose(): void;
 }
 
@@ -47,10 +50,15 @@ export async function loadRanker(modelUrl: string, backends: readonly BackendNam
       }
       throw new Error('no TensorFlow.js backend works in this browser');
     },
+    async localDelta(names, history, offered) {
+      if (!w) return null;
+      await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+      return localDelta(w, cfg, names, { history, negatives: offered.items, offerWeights: offered.weights }, LOCAL_UPDATE_DEFAULTS);
+    },
     async adapt(history, offered) {
       if (!w) return null;
       await import('@tensorflow/tfjs-core/dist/register_all_gradients');
-      const [result] = await adaptPersonal(w, cfg, [{ history, negatives: offered }], ADAPT_DEFAULTS);
+      const [result] = await adaptPersonal(w, cfg, [{ history, negatives: offered.items, offerWeights: offered.weights }], ADAPT_DEFAULTS);
       return result.personal;
     },
     dispose() {

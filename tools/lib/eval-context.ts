@@ -8,11 +8,14 @@ import type { Sequence } from '../../src/model/batch';
 import { readArtifact } from './artifact-io';
 import { catalogCodes } from './catalog-tensors';
 import { loadDataset, type Dataset } from './dataset';
-import { leaveLastOut, type Split } from './split';
+import { leaveLastOut, type Case, type Split } from './split';
 
 export interface EvalContext {
   ds: Dataset;
   split: Split;
+  /** The cases scored: the test targets, or the validation targets when tuning. */
+  cases: Case[];
+  target: 'test' | 'valid';
   model: { json: ModelJson; cfg: ModelConfig; w: Weights; codes: ItemCodes };
   /** Top-level category per item (-1 when unknown). */
   topCategory: Int32Array;
@@ -20,13 +23,22 @@ export interface EvalContext {
   log: (line: string) => void;
 }
 
-export async function evalContext(modelDir: string, dataDir: string, seed: number, log: (line: string) => void): Promise<EvalContext> {
+export async function evalContext(
+  modelDir: string,
+  dataDir: string,
+  seed: number,
+  log: (line: string) => void,
+  target: 'test' | 'valid' = 'test',
+): Promise<EvalContext> {
   const [artifact, ds] = await Promise.all([readArtifact(modelDir), loadDataset(dataDir)]);
   const cfg = artifact.json.config;
   const w = weightsFromArrays(weightSpecs(cfg), artifact.weights);
+  const split = leaveLastOut(ds.users);
   return {
     ds,
-    split: leaveLastOut(ds.users),
+    split,
+    cases: target === 'test' ? split.test : split.valid,
+    target,
     model: { json: artifact.json, cfg, w, codes: catalogCodes(ds.items, cfg) },
     topCategory: topCategories(ds),
     seed,

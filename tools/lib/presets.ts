@@ -2,10 +2,12 @@
 import { DEMO_CONFIG, checkConfig, type ModelConfig } from '../../src/model/config';
 import { numberFlag, positiveInt, type Flags } from './args';
 
-/** Real catalogs: wider embeddings, longer window, two blocks (SASRec's Amazon settings). */
+/** Real catalogs: SASRec's Amazon settings (dim 64, two blocks) with a 20-event window, which
+ *  ranked better than 50 on Beauty's validation split and trains faster; the personal vector
+ *  carries what a long history has beyond the window. */
 export const CATALOG_CONFIG: ModelConfig = {
   dim: 64,
-  maxLen: 50,
+  maxLen: 20,
   itemBuckets: 16384,
   itemHashes: 2,
   categoryBuckets: 4096,

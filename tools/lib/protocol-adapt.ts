@@ -10,6 +10,7 @@ import { aliasPool, caseSeed, drawPopular } from './rerank';
 import { summarize, type Metrics } from './metrics';
 import { rng } from './random';
 import type { ProtocolResult } from './protocol-full';
+import { isHeldOut, type Holdout } from './holdout';
 
 const CHUNK = 256;
 const BUCKETS: [string, number, number][] = [
@@ -21,17 +22,22 @@ const BUCKETS: [string, number, number][] = [
 
 export async function runAdapt(ctx: EvalContext): Promise<ProtocolResult> {
   const { ds, split, model } = ctx;
-  const cases = split.test;
-  const pool = aliasPool(Array.from(ds.items.keys()), popularityCounts(ds.items.length, split.train));
+  // On-device learning happens on shoppers the global model has not seen. A model trained with
+  // --holdout-users is evaluated on exactly those; otherwise on everyone (and says so).
+  const holdout = ctx.model.json.training?.holdoutUsers as Holdout | undefined;
+  const cases = holdout ? ctx.cases.filter((c) => isHeldOut(c.userId, holdout)) : ctx.cases;
+  ctx.log(`adapt: ${cases.length} users${holdout ? ' held out of training' : ' (the model was trained on them: use train --holdout-users for unseen shoppers)'}`);
+  const popularity = popularityCounts(ds.items.length, split.train);
+  const pool = aliasPool(Array.from(ds.items.keys()), popularity);
   const personal: (Float32Array | null)[] = new Array(cases.length).fill(null);
   const started = Date.now();
   for (let s = 0; s < cases.length; s += CHUNK) {
     const chunk = cases.slice(s, s + CHUNK);
-    const inputs = chunk.map((c) => ({
-      history: historyEvents(ds, c.history),
+    const inputs = chunk.map((c) => {
       // Drawn per user from its own seed, without looking at the target (it may even be drawn).
-      negatives: drawPopular(pool, ADAPT_DEFAULTS.negatives, historySet(c), rng(caseSeed(ctx.seed, c.userId))).map((i) => ds.items[i]),
-    }));
+      const offered = drawPopular(pool, ADAPT_DEFAULTS.negatives, historySet(c), rng(caseSeed(ctx.seed, c.userId)));
+      return { history: historyEvents(ds, c.history), negatives: offered.map((i) => ds.items[i]), offerWeights: offered.map((i) => popularity[i]) };
+    });
     const results = await adaptPersonal(model.w, model.cfg, inputs, ADAPT_DEFAULTS);
     results.forEach((r, j) => (personal[s + j] = r.personal));
     if ((s / CHUNK) % 20 === 0) ctx.log(`adapt: ${Math.min(s + CHUNK, cases.length)}/${cases.length} users, ${((Date.now() - started) / 1000).toFixed(0)}s`);
@@ -53,6 +59,7 @@ export async function runAdapt(ctx: EvalContext): Promise<ProtocolResult> {
     metrics: summarize(adapted),
     baselines: { global_model: summarize(global) },
     breakdown: {
+      users_unseen_by_model: !!holdout,
       adapted_users: personal.filter(Boolean).length,
       options: ADAPT_DEFAULTS,
       by_history_length: byLength,

@@ -17,7 +17,7 @@ export interface ProtocolResult {
 
 export function runFull(ctx: EvalContext, dump?: string): ProtocolResult {
   const { ds, split, model, topCategory } = ctx;
-  const cases = split.test;
+  const { cases } = ctx;
   ctx.log(`full: ranking ${ds.items.length} items for ${cases.length} users`);
   const ranked = rankFull(model.w, model.cfg, model.codes, cases, { top: 20 });
   const baselines: Record<string, Metrics> = {};
@@ -40,8 +40,8 @@ export function runFull(ctx: EvalContext, dump?: string): ProtocolResult {
       tops: ranked.tops!.map((t) => t.slice(0, 10)),
       topCategory,
       itemCount: ds.items.length,
-      // The test history holds the validation event too; training saw the rest.
-      trainLength: (c) => c.history.items.length - 1,
+      // A test history holds the validation event too; training saw the rest.
+      trainLength: (c) => c.history.items.length - (ctx.target === 'test' ? 1 : 0),
     }),
   };
 }

@@ -13,7 +13,7 @@ const SERVER_NAMES: Record<string, string> = { popularity: 'server_popularity', 
 
 export function runRerank(ctx: EvalContext): ProtocolResult {
   const { ds, split, model } = ctx;
-  const cases = split.test;
+  const { cases } = ctx;
   const rerank = rerankContext(ds.items, split.train);
   const candidates = cases.map((c) => sampleCandidates(c, rerank, rng(caseSeed(ctx.seed, c.userId))));
   ctx.log(`rerank: ${cases.length} users x ${candidates[0]?.length ?? 0} candidates`);

@@ -31,6 +31,8 @@ export interface TrainOptions {
   maxSeconds: number;
   /** The learning rate decays along a cosine to this fraction of itself by the last planned epoch. */
   finalLearningRate: number;
+  /** Train only these weights (the rest stay as initialised); all when absent. */
+  trainable?: string[];
   log: (line: string) => void;
 }
 
@@ -69,10 +71,12 @@ export async function trainModel(
   train: readonly Sequence[],
   valid: readonly Case[],
   opts: TrainOptions,
+  /** Start from these weights (copied) instead of a fresh initialisation. */
+  init?: Weights,
 ): Promise<TrainResult> {
   const started = Date.now();
   const random = rng(opts.seed);
-  const w = createWeights(weightSpecs(cfg), opts.seed);
+  const w = init ? copyWeights(init) : createWeights(weightSpecs(cfg), opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
   const validSet = shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
   const epochs: EpochLog[] = [];
@@ -97,6 +101,10 @@ export async function trainModel(
   tf.dispose(best.snapshot);
   optimizer.dispose();
   return { weights: w, epochs, bestEpoch: best.epoch, seconds: (Date.now() - started) / 1000 };
+}
+
+export function copyWeights(w: Weights): Weights {
+  return Object.fromEntries(Object.entries(w).map(([name, v]) => [name, tf.variable(v, true)]));
 }
 
 /** Batches of similar length, so short histories are not padded to the longest. With a token
@@ -138,7 +146,8 @@ async function runEpoch(
   for (const batch of batches) {
     (optimizer as unknown as { learningRate: number }).learningRate = schedule(steps / batches.length);
     const negatives = sampleDistinct(codes.count, opts.negatives, random);
-    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), opts.dropout), true);
+    const vars = opts.trainable?.map((n) => w[n]);
+    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), opts.dropout), true, vars);
     total += (await loss!.data())[0];
     loss!.dispose();
     steps++;
