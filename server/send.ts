@@ -87,8 +87,8 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads and parses a JSON request body, refusing bodies over `limit` bytes (413) or not JSON (400). */
-export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
+/** Reads a request body, refusing one over `limit` bytes (413) before reading more than that. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, `request body over ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -98,8 +98,14 @@ export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Pro
     if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads and parses a JSON request body, refusing bodies over `limit` bytes (413) or not JSON (400). */
+export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
+  const body = await readBody(req, limit);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'request body is not valid JSON');
   }

@@ -10,6 +10,10 @@ export interface StoredEventRow {
   type: string;
   item_id: string;
   category: string;
+  brand: string;
+  name?: string;
+  price?: number;
+  ts: number;
   slot?: string;
   source: string;
 }
@@ -66,4 +70,31 @@ export function webStorageKeys(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [localStorage, sessionStorage].flatMap((store) => Object.keys(store).filter((k) => k.startsWith('shelfwise'))),
   );
+}
+
+/** The widget's `state` object store (scores, offered items, personal vector, federated marker),
+ *  as JSON, or '' when there is none. Typed arrays come out as index objects, which is enough to search it. */
+export function storedStateJson(page: Page): Promise<string> {
+  return page.evaluate(async (name) => {
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return '';
+    const db = await new Promise<IDBDatabase | null>((resolve) => {
+      const req = indexedDB.open(name);
+      req.onupgradeneeded = () => req.transaction!.abort();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => resolve(null);
+    });
+    if (!db) return '';
+    try {
+      if (!db.objectStoreNames.contains('state')) return '';
+      const store = db.transaction('state').objectStore('state');
+      const [keys, values] = await Promise.all(
+        [store.getAllKeys(), store.getAll()].map(
+          (req) => new Promise<unknown[]>((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error)))),
+        ),
+      );
+      return JSON.stringify(keys.map((k, i) => [k, values[i]]));
+    } finally {
+      db.close();
+    }
+  }, DB_NAME);
 }

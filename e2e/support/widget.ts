@@ -16,6 +16,8 @@ export interface Debug {
   modelVersion: string | null;
   events: number;
   timings: Record<string, number>;
+  /** This page's worker's last federated contribution attempt (null: none yet on this page). */
+  federated: { lastRound: number | null; outcome: string | null };
   consent: 'granted' | 'denied' | 'pending';
   slots: SlotStatus[];
   warnings: string[];

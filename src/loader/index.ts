@@ -69,7 +69,7 @@ function main(script: HTMLScriptElement | null): void {
   const getWorker = () => {
     if (!worker) {
       worker = startWorker(chunkUrl(cfg.base, 'worker'));
-      worker.call('init', { modelUrl: cfg.modelUrl, backends: cfg.backends, dbName: DB_NAME }).catch(warn);
+      worker.call('init', { modelUrl: cfg.modelUrl, syncUrl: cfg.sync, backends: cfg.backends, dbName: DB_NAME }).catch(warn);
     }
     return worker;
   };
@@ -134,6 +134,12 @@ function main(script: HTMLScriptElement | null): void {
   const personalize = async () =>
     granted() && (await (await getStore()).count({ types: INTEREST })) > 0 && (getWorker(), granted());
 
+  // Once a page has shown its shelves, a device with a running model may take part in the open
+  // federated round (the worker decides whether it is eligible).
+  let contributed = false;
+  const contributeWhenIdle = () =>
+    !contributed && cfg.sync && worker && (contributed = true) && idle(() => granted() && worker?.call('contribute').catch(warn));
+
   function scan(): void {
     document.querySelectorAll<HTMLElement>('[data-shelfwise-slot]').forEach((el) => {
       if (seenSlots.has(el)) return;
@@ -154,7 +160,7 @@ function main(script: HTMLScriptElement | null): void {
         warn,
       });
       slots.push(handle);
-      handle.done.then((s) => statuses.push(s), warn);
+      handle.done.then((s) => statuses.push(s), warn).then(contributeWhenIdle);
     });
   }
 
@@ -172,10 +178,12 @@ function main(script: HTMLScriptElement | null): void {
     async debug(): Promise<DebugReport> {
       const info = granted() ? await getWorker().call('debug').catch((e) => (warn(e), null)) : null;
       return {
-        backend: info?.backend ?? 'none',
-        modelVersion: info?.modelVersion ?? null,
-        events: info?.events ?? 0,
-        timings: info?.timings ?? {},
+        backend: 'none',
+        modelVersion: null,
+        events: 0,
+        timings: {},
+        federated: { lastRound: null, outcome: null },
+        ...info,
         consent,
         slots: statuses.slice(),
         warnings: warnings.slice(),

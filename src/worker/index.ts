@@ -2,9 +2,11 @@
 // the backends) lives here, off the page's main thread.
 import { openStore, type Store } from '../store';
 import { isInterest } from '../model/features';
-import type { Calls, DebugInfo, Request, Response, WorkerOptions } from './protocol';
+import type { Calls, CandidateFeatures, DebugInfo, RankResult, Request, Response, WorkerOptions } from './protocol';
 import { loadRanker, type Ranker } from './ranker';
 import { HISTORY_READ, toModelEvents } from './history';
+import { contribute } from './federate';
+import { getModelInfo } from '../sync/client';
 import type { EventLike } from '../model/features';
 import { needsRefit, offeredNegatives, PERSONAL_KEY, personalVector, rememberOffered, type PersonalState } from './personal';
 
@@ -19,18 +21,50 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 const getStore = () => (store ??= openStore({ dbName: need(options, 'store').dbName }));
+const federated: DebugInfo['federated'] = { lastRound: null, outcome: null };
+
+/** The newest federated model when the site runs rounds (it falls back to the shipped one). */
+async function modelUrl(): Promise<string> {
+  const { modelUrl: shipped, syncUrl } = need(options, 'model');
+  return syncUrl ? getModelInfo(syncUrl).then((m) => m.url, () => shipped) : shipped;
+}
+
 function getRanker(): Promise<Ranker> {
   if (ranker) return ranker;
   const started = performance.now();
-  const { modelUrl, backends } = need(options, 'model');
-  ranker = loadRanker(modelUrl, backends);
+  ranker = modelUrl().then((url) => loadRanker(url, need(options, 'model').backends));
   ranker.then(() => (timings.load = Math.round(performance.now() - started)), () => {});
   return ranker;
 }
 
+/** With each event's record id, which tells a federated contribution what is new since the last. */
 async function interestEvents() {
-  const records = await (await getStore()).recent({ limit: HISTORY_READ });
-  return toModelEvents(records).filter((e) => isInterest(e.type));
+  const records = (await (await getStore()).recent({ limit: HISTORY_READ })).filter((r) => isInterest(r.type));
+  return toModelEvents(records).map((e, i) => ({ ...e, id: records[i].id }));
+}
+
+/** The latest ranking in flight: a contribution waits for it to record what was offered. */
+let ranking: Promise<void> = Promise.resolve();
+
+async function rankNow(slotKey: string, candidates: CandidateFeatures[]): Promise<RankResult> {
+  const started = performance.now();
+  const [model, history, store] = await Promise.all([getRanker(), interestEvents(), getStore()]);
+  const personal = await personalVector(store, model.version);
+  const scores = await model.score(history, candidates, personal?.vector ?? undefined);
+  const byId: Record<string, number> = {};
+  candidates.forEach((c, i) => (byId[c.item_id] = scores[i]));
+  await store.setState(`scores:${slotKey}`, { at: Date.now(), scores: byId });
+  await rememberOffered(store, candidates);
+  // After answering: fit the personal vector again once enough new history has arrived.
+  if (needsRefit(personal, history.length)) setTimeout(() => refit(model, store, history).catch(() => {}), 0);
+  timings.rank = Math.round(performance.now() - started);
+  return {
+    scores: Array.from(scores),
+    backend: model.backend,
+    modelVersion: model.version,
+    history: history.length,
+    ms: performance.now() - started,
+  };
 }
 
 const calls: { [K in keyof Calls]: (...args: Parameters<Calls[K]>) => Promise<ReturnType<Calls[K]>> } = {
@@ -40,29 +74,30 @@ const calls: { [K in keyof Calls]: (...args: Parameters<Calls[K]>) => Promise<Re
     getRanker().catch(() => {});
   },
   async rank(slotKey, candidates) {
-    const started = performance.now();
-    const [model, history, store] = await Promise.all([getRanker(), interestEvents(), getStore()]);
-    const personal = await personalVector(store, model.version);
-    const scores = await model.score(history, candidates, personal?.vector ?? undefined);
-    const byId: Record<string, number> = {};
-    candidates.forEach((c, i) => (byId[c.item_id] = scores[i]));
-    await store.setState(`scores:${slotKey}`, { at: Date.now(), scores: byId });
-    await rememberOffered(store, candidates);
-    // After answering: fit the personal vector again once enough new history has arrived.
-    if (needsRefit(personal, history.length)) setTimeout(() => refit(model, store, history).catch(() => {}), 0);
-    timings.rank = Math.round(performance.now() - started);
-    return {
-      scores: Array.from(scores),
-      backend: model.backend,
-      modelVersion: model.version,
-      history: history.length,
-      ms: performance.now() - started,
-    };
+    let done!: () => void;
+    ranking = new Promise<void>((r) => (done = r));
+    try {
+      return await rankNow(slotKey, candidates);
+    } finally {
+      done();
+    }
   },
   async debug() {
     const model = await getRanker().catch(() => undefined);
     const events = options ? await (await getStore()).count() : 0;
-    return { backend: model?.backend ?? 'none', modelVersion: model?.version ?? null, events, timings };
+    return { backend: model?.backend ?? 'none', modelVersion: model?.version ?? null, events, timings, federated };
+  },
+  async contribute() {
+    const sync = need(options, 'sync').syncUrl;
+    if (!sync) return 'off';
+    await ranking;
+    const [model, history, store] = await Promise.all([getRanker(), interestEvents(), getStore()]);
+    const outcome = await contribute(sync, store, model, history, await offeredNegatives(store, history));
+    federated.outcome = outcome;
+    if (outcome === 'sent') federated.lastRound = (await store.getState<{ round: number }>('fl:last'))?.round ?? null;
+    // A newer global model was published: load it for the next request.
+    if (outcome === 'stale-model') ranker = undefined;
+    return outcome;
   },
   async forget() {
     const s = store;

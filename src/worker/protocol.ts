@@ -2,8 +2,10 @@
 import type { BackendName } from '../shared/types';
 
 export interface WorkerOptions {
-  /** Absolute URL of model.json. */
+  /** Absolute URL of the model.json the widget ships with. */
   modelUrl: string;
+  /** Federated-learning base URL; when set, the newest published model is used and the device contributes. */
+  syncUrl: string | null;
   /** Backends to try, in order. */
   backends: BackendName[];
   dbName: string;
@@ -32,6 +34,8 @@ export interface DebugInfo {
   events: number;
   /** Milliseconds: loading model + backend, the latest ranking (history read + inference), the latest adaptation. */
   timings: { load?: number; rank?: number; adapt?: number };
+  /** The last federated round this device contributed to, and how its latest attempt ended. */
+  federated: { lastRound: number | null; outcome: string | null };
 }
 
 export interface Calls {
@@ -41,6 +45,8 @@ export interface Calls {
   debug(): DebugInfo;
   /** Consent withdrawn: release the database so it can be deleted, and drop the model state. */
   forget(): void;
+  /** The page is idle: take part in the open federated round if this device is eligible. */
+  contribute(): string;
 }
 
 export type Request = { [K in keyof Calls]: { id: number; call: K; args: Parameters<Calls[K]> } }[keyof Calls];

@@ -1,0 +1,155 @@
+// The embedded FlStore: one SQLite file (WAL journal, synchronous=FULL so an acknowledged update
+// survives a crash), one writer at a time.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS models (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, round INTEGER,
+  sha256 TEXT NOT NULL, json TEXT NOT NULL, weights BLOB NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rounds (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, model_version TEXT NOT NULL, cohort INTEGER NOT NULL,
+  clip_norm REAL NOT NULL, noise_multiplier REAL NOT NULL, sampling_rate REAL NOT NULL,
+  deadline INTEGER NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, closed_at INTEGER);
+CREATE TABLE IF NOT EXISTS updates (
+  round INTEGER NOT NULL, token TEXT NOT NULL, payload BLOB NOT NULL, received_at INTEGER NOT NULL,
+  PRIMARY KEY (round, token));
+CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, round INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+interface RoundDb {
+  id: number;
+  model_version: string;
+  cohort: number;
+  clip_norm: number;
+  noise_multiplier: number;
+  sampling_rate: number;
+  deadline: number;
+  status: RoundRow['status'];
+  created_at: number;
+  closed_at: number | null;
+}
+
+const toRound = (r: RoundDb): RoundRow => ({
+  id: r.id,
+  modelVersion: r.model_version,
+  cohort: r.cohort,
+  clipNorm: r.clip_norm,
+  noiseMultiplier: r.noise_multiplier,
+  samplingRate: r.sampling_rate,
+  deadline: r.deadline,
+  status: r.status,
+  createdAt: r.created_at,
+  closedAt: r.closed_at,
+});
+
+interface ModelDb {
+  seq: number;
+  version: string;
+  round: number | null;
+  sha256: string;
+  json: string;
+  weights: Buffer;
+  created_at: number;
+}
+
+const toModel = (m: ModelDb): ModelRow => ({
+  seq: m.seq,
+  version: m.version,
+  round: m.round,
+  sha256: m.sha256,
+  json: m.json,
+  weights: new Uint8Array(m.weights),
+  createdAt: m.created_at,
+});
+
+export function openSqliteStore(path: string): FlStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const tx = sqliteTx(db);
+  // better-sqlite3 is synchronous; the lock keeps one async transaction body at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    transaction<T>(fn: (t: FlTx) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(tx);
+          db.exec('COMMIT');
+          return out;
+        } catch (err) {
+          db.exec('ROLLBACK');
+          throw err;
+        }
+      });
+      queue = run.catch(() => {});
+      return run;
+    },
+    close: () => db.close(),
+  };
+}
+
+function sqliteTx(db: Database.Database): FlTx {
+  const q = {
+    latestModel: db.prepare('SELECT * FROM models ORDER BY seq DESC LIMIT 1'),
+    model: db.prepare('SELECT * FROM models WHERE version = ?'),
+    insertModel: db.prepare('INSERT INTO models (version, round, sha256, json, weights, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    latestRound: db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT 1'),
+    createRound: db.prepare(
+      'INSERT INTO rounds (model_version, cohort, clip_norm, noise_multiplier, sampling_rate, deadline, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    round: db.prepare('SELECT * FROM rounds WHERE id = ?'),
+    closeRound: db.prepare('UPDATE rounds SET status = ?, closed_at = ? WHERE id = ?'),
+    insertToken: db.prepare('INSERT OR IGNORE INTO tokens (token, round) VALUES (?, ?)'),
+    insertUpdate: db.prepare('INSERT INTO updates (round, token, payload, received_at) VALUES (?, ?, ?, ?)'),
+    countUpdates: db.prepare('SELECT COUNT(*) AS n FROM updates WHERE round = ?'),
+    updates: db.prepare('SELECT payload FROM updates WHERE round = ? ORDER BY received_at, token'),
+    deleteUpdates: db.prepare('DELETE FROM updates WHERE round = ?'),
+    aggregated: db.prepare("SELECT sampling_rate, noise_multiplier FROM rounds WHERE status = 'aggregated' ORDER BY id"),
+    bump: db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value'),
+    counters: db.prepare('SELECT name, value FROM counters'),
+  };
+  return {
+    latestModel: async () => {
+      const m = q.latestModel.get() as ModelDb | undefined;
+      return m ? toModel(m) : null;
+    },
+    model: async (version) => {
+      const m = q.model.get(version) as ModelDb | undefined;
+      return m ? toModel(m) : null;
+    },
+    insertModel: async (m) => void q.insertModel.run(m.version, m.round, m.sha256, m.json, Buffer.from(m.weights), m.createdAt),
+    latestRound: async () => {
+      const r = q.latestRound.get() as RoundDb | undefined;
+      return r ? toRound(r) : null;
+    },
+    lockRound: async () => {},
+    createRound: async (r) => {
+      const { lastInsertRowid } = q.createRound.run(r.modelVersion, r.cohort, r.clipNorm, r.noiseMultiplier, r.samplingRate, r.deadline, r.status, r.createdAt);
+      return toRound(q.round.get(lastInsertRowid) as RoundDb);
+    },
+    closeRound: async (id, status, at) => void q.closeRound.run(status, at, id),
+    insertUpdate: async (round, token, payload, at) => {
+      if (q.insertToken.run(token, round).changes === 0) return false;
+      q.insertUpdate.run(round, token, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), at);
+      return true;
+    },
+    countUpdates: async (round) => (q.countUpdates.get(round) as { n: number }).n,
+    updates: async (round) => (q.updates.all(round) as { payload: Buffer }[]).map((r) => new Uint8Array(r.payload)),
+    deleteUpdates: async (round) => void q.deleteUpdates.run(round),
+    aggregatedRounds: async () =>
+      (q.aggregated.all() as { sampling_rate: number; noise_multiplier: number }[]).map((r) => ({
+        samplingRate: r.sampling_rate,
+        noiseMultiplier: r.noise_multiplier,
+      })),
+    bump: async (name, by = 1) => void q.bump.run(name, by),
+    counters: async () => Object.fromEntries((q.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value])),
+  };
+}

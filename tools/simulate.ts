@@ -1,0 +1,183 @@
+// npm run simulate -- --data <dir> [--clients N] [--rounds R] [--cohort K] [--epsilon E] --json <out.json>
+// Measures what federated learning with differential privacy costs against central training on
+// the same data from the same starting point. The starting point is a model trained centrally on
+// a share of users who volunteered their data (--public-share); then every user is a client.
+import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useBackend } from './lib/backend';
+import { loadDataset } from './lib/dataset';
+import { leaveLastOut } from './lib/split';
+import { catalogCodes } from './lib/catalog-tensors';
+import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
+import { configFor } from './lib/presets';
+import { TRAIN_DEFAULTS, trainModel } from './lib/trainer';
+import { rankFull } from './lib/full-rank';
+import { summarize, type Metrics } from './lib/metrics';
+import { isHeldOut } from './lib/holdout';
+import { popularityCounts } from './lib/baselines';
+import { clientSide, simulateFederated, SIM_DEFAULTS, type ClientJob, type SimOptions } from './lib/federated-sim';
+import { maxRounds, epsilonAfter } from '../server/fl/accountant';
+import { weightsFromArrays, weightsToArrays } from '../src/model/tensors';
+import { weightSpecs } from '../src/model/weights';
+import { federatedNames } from '../src/model/federated-weights';
+import { LOCAL_UPDATE_DEFAULTS } from '../src/model/local-update';
+import type { NamedArray } from '../src/model/artifact';
+
+const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clients N] [--rounds R] [--cohort K]
+  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--local-steps N] [--local-lr X]
+  [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N] [--central-minutes M] [--start-minutes M]`;
+const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'local-steps', 'local-lr', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'help'];
+
+interface WorkerInit {
+  data: string;
+  clients: number;
+  publicShare: number;
+  seed: number;
+  names: string[];
+  weights: NamedArray[];
+  sim: Pick<SimOptions, 'clipNorm' | 'local' | 'seed'>;
+}
+
+async function setup(data: string, clientsWanted: number, publicShare: number, seed: number) {
+  const ds = await loadDataset(data);
+  const split = leaveLastOut(ds.users);
+  const volunteer = { fraction: publicShare, seed };
+  const users = ds.users.filter((u) => u.items.length >= 3);
+  const clientIdx = users.map((_, i) => i).slice(0, clientsWanted > 0 ? clientsWanted : users.length);
+  const clients = clientIdx.map((i) => split.test[i]);
+  const isVolunteer = (userId: string) => isHeldOut(userId, volunteer);
+  return { ds, split, clients, clientIdx, isVolunteer };
+}
+
+async function workerMain() {
+  await useBackend('wasm');
+  const init = workerData as WorkerInit;
+  const { ds, split, clientIdx } = await setup(init.data, init.clients, init.publicShare, init.seed);
+  const w = weightsFromArrays(weightSpecs(configFor(ds.items.length, false, {})), init.weights);
+  const cfg = configFor(ds.items.length, false, {});
+  // A client's data is its training history: every event but the validation and test targets.
+  const clients = clientIdx.map((i) => ({ ...split.test[i], history: split.train[i] }));
+  const run = clientSide(w, cfg, init.names, ds, clients, popularityCounts(ds.items.length, split.train), init.sim);
+  const send = (upload: Int16Array) => parentPort!.postMessage({ upload }, [upload.buffer as ArrayBuffer]);
+  parentPort!.on('message', (job: ClientJob) =>
+    run(job, send).then(
+      () => parentPort!.postMessage({ done: true }),
+      (err) => parentPort!.postMessage({ error: String(err?.stack ?? err) }),
+    ),
+  );
+}
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags.help) return console.log(USAGE);
+  const data = resolve(stringFlag(flags, 'data') ?? fail('--data is required'));
+  const jsonPath = resolve(stringFlag(flags, 'json') ?? fail('--json is required'));
+  const seed = numberFlag(flags, 'seed', 1, Number.isInteger);
+  const publicShare = numberFlag(flags, 'public-share', 0.2, (n) => n > 0 && n < 1);
+  const budget = numberFlag(flags, 'epsilon', 8, (n) => n > 0);
+  const delta = numberFlag(flags, 'delta', 1e-5, (n) => n > 0 && n < 1);
+  const started = Date.now();
+  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
+  await useBackend('wasm');
+  const { ds, split, clients, clientIdx, isVolunteer } = await setup(data, numberFlag(flags, 'clients', 0, Number.isInteger), publicShare, seed);
+  const cfg = configFor(ds.items.length, false, {});
+  const codes = catalogCodes(ds.items, cfg);
+  const trainOf = (i: number) => split.train[i];
+  const validOf = (i: number) => split.valid[i];
+  const eval_ = (w: Parameters<typeof rankFull>[0]) => summarize(rankFull(w, cfg, codes, clients).ranks);
+
+  // 1. The starting point: central training on the volunteers' data only.
+  const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
+  log(`${ds.name}: ${clients.length} clients, ${vol.length} of them volunteers for the starting model`);
+  const trainOpts = { ...TRAIN_DEFAULTS, seed, log: (l: string) => log(`  ${l}`) };
+  const startRun = await trainModel(cfg, codes, vol.map(trainOf), vol.map(validOf), {
+    ...trainOpts,
+    maxSeconds: numberFlag(flags, 'start-minutes', 3, (n) => n > 0) * 60,
+  });
+  const start = startRun.weights;
+  const startMetrics = eval_(start);
+  log(`start: NDCG@10 ${startMetrics['NDCG@10'].toFixed(4)}`);
+
+  // 2. Centralized: the same start, trained on every client's data — the same weights federation
+  //    trains, so the gap is what federation and privacy cost.
+  const which = stringFlag(flags, 'weights', 'dense')!;
+  const federated = which === 'all' || which === 'dense' ? federatedNames(weightSpecs(cfg), which) : which.split(',').filter(Boolean);
+  const central = await trainModel(cfg, codes, clientIdx.map(trainOf), clientIdx.map(validOf), {
+    ...trainOpts,
+    trainable: federated,
+    maxSeconds: numberFlag(flags, 'central-minutes', 5, (n) => n > 0) * 60,
+  }, start);
+  const centralMetrics = eval_(central.weights);
+  log(`centralized: NDCG@10 ${centralMetrics['NDCG@10'].toFixed(4)}`);
+
+  // 3. Federated with DP: every client, K per round, until the rounds or the ε budget run out.
+  const cohort = Math.min(numberFlag(flags, 'cohort', SIM_DEFAULTS.cohort, positiveInt), clients.length);
+  const noise = numberFlag(flags, 'noise', SIM_DEFAULTS.noiseMultiplier, (n) => n > 0);
+  const q = cohort / clients.length;
+  const allowed = maxRounds(q, noise, delta, budget);
+  const rounds = Math.min(numberFlag(flags, 'rounds', SIM_DEFAULTS.rounds, positiveInt), allowed);
+  const sim: SimOptions = {
+    ...SIM_DEFAULTS,
+    rounds,
+    cohort,
+    noiseMultiplier: noise,
+    clipNorm: numberFlag(flags, 'clip', SIM_DEFAULTS.clipNorm, (n) => n > 0),
+    serverLearningRate: numberFlag(flags, 'server-lr', SIM_DEFAULTS.serverLearningRate, (n) => n > 0),
+    local: {
+      ...LOCAL_UPDATE_DEFAULTS,
+      steps: numberFlag(flags, 'local-steps', LOCAL_UPDATE_DEFAULTS.steps, positiveInt),
+      learningRate: numberFlag(flags, 'local-lr', LOCAL_UPDATE_DEFAULTS.learningRate, (n) => n > 0),
+    },
+    weights: federated,
+    seed,
+    threads: numberFlag(flags, 'threads', SIM_DEFAULTS.threads, positiveInt),
+    log,
+  };
+  log(`federated: ${rounds} rounds (ε budget allows ${allowed}) of ${cohort} clients, z=${noise}, C=${sim.clipNorm}, ${federated.length} weights`);
+  const startArrays = await weightsToArrays(start);
+  const init: WorkerInit = { data, clients: clients.length, publicShare, seed, names: federated, weights: startArrays, sim: { clipNorm: sim.clipNorm, local: sim.local, seed } };
+  const self = fileURLToPath(import.meta.url);
+  const fed = await simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async (r, w) => {
+    if (r % 10 === 0 && r < rounds) log(`  round ${r}: NDCG@10 ${eval_(w)['NDCG@10'].toFixed(4)}`);
+  });
+  const fedMetrics = eval_(fed);
+  const eps = epsilonAfter(q, noise, rounds, delta);
+  const out = {
+    dataset: ds.name,
+    federated: fedMetrics,
+    centralized: centralMetrics,
+    start: startMetrics,
+    ratio_ndcg10: fedMetrics['NDCG@10'] / centralMetrics['NDCG@10'],
+    epsilon: eps,
+    delta,
+    rounds,
+    clients_per_round: cohort,
+    clients: clients.length,
+    volunteers: vol.length,
+    noise_multiplier: noise,
+    clip_norm: sim.clipNorm,
+    local: sim.local,
+    server_learning_rate: sim.serverLearningRate,
+    federated_weights: federated,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
+  const row = (m: Metrics) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(4)]));
+  console.table({ start: row(startMetrics), centralized: row(centralMetrics), federated: row(fedMetrics) });
+  console.log(`federated / centralized NDCG@10 = ${(out.ratio_ndcg10 * 100).toFixed(1)}% at ε = ${eps.toFixed(2)}, δ = ${delta}; ${out.seconds}s; wrote ${jsonPath}`);
+}
+
+function fail(message: string): never {
+  throw new Error(`${message}\n${USAGE}`);
+}
+
+if (isMainThread) {
+  main().catch((err) => {
+    console.error(`simulate: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+} else {
+  workerMain().catch((err) => parentPort!.postMessage({ error: String(err?.stack ?? err) }));
+}
