@@ -3,7 +3,7 @@
 // the same data from the same starting point. The starting point is a model trained centrally on
 // a share of users who volunteered their data (--public-share); then every user is a client.
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from './lib/backend';
@@ -12,7 +12,8 @@ import { leaveLastOut } from './lib/split';
 import { catalogCodes } from './lib/catalog-tensors';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
 import { configFor } from './lib/presets';
-import { TRAIN_DEFAULTS, trainModel } from './lib/trainer';
+import { TRAIN_DEFAULTS, trainModel, type TrainOptions } from './lib/trainer';
+import { readArtifact, writeArtifact } from './lib/artifact-io';
 import { rankFull } from './lib/full-rank';
 import { summarize, type Metrics } from './lib/metrics';
 import { isHeldOut } from './lib/holdout';
@@ -24,11 +25,18 @@ import { weightSpecs } from '../src/model/weights';
 import { federatedNames } from '../src/model/federated-weights';
 import { LOCAL_UPDATE_DEFAULTS } from '../src/model/local-update';
 import type { NamedArray } from '../src/model/artifact';
+import type { ServerOptimizer } from '../server/fl/server-optimizer';
+import type { ModelConfig } from '../src/model/config';
+import type { ItemCodes } from '../src/model/features';
+import type { Sequence } from '../src/model/batch';
+import type { Weights } from '../src/model/weights';
+import type { Case } from './lib/split';
 
 const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clients N] [--rounds R] [--cohort K]
-  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--local-steps N] [--local-lr X]
-  [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N] [--central-minutes M] [--start-minutes M]`;
-const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'local-steps', 'local-lr', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'help'];
+  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X]
+  [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N] [--central-minutes M] [--start-minutes M]
+  [--start-model <dir>]   reuse the starting model saved there by an earlier run (same data, share and seed); saved there otherwise`;
+const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'local-steps', 'local-lr', 'local-negatives', 'local-dropout', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'start-model', 'help'];
 
 interface WorkerInit {
   data: string;
@@ -92,11 +100,10 @@ async function main() {
   const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
   log(`${ds.name}: ${clients.length} clients, ${vol.length} of them volunteers for the starting model`);
   const trainOpts = { ...TRAIN_DEFAULTS, seed, log: (l: string) => log(`  ${l}`) };
-  const startRun = await trainModel(cfg, codes, vol.map(trainOf), vol.map(validOf), {
-    ...trainOpts,
-    maxSeconds: numberFlag(flags, 'start-minutes', 3, (n) => n > 0) * 60,
-  });
-  const start = startRun.weights;
+  const startDir = stringFlag(flags, 'start-model');
+  const start = startDir && existsSync(resolve(startDir, 'model.json'))
+    ? await loadStart(resolve(startDir), cfg, { data: ds.name, publicShare, seed })
+    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), { ...trainOpts, maxSeconds: numberFlag(flags, 'start-minutes', 3, (n) => n > 0) * 60 }, startDir && resolve(startDir), { data: ds.name, publicShare, seed });
   const startMetrics = eval_(start);
   log(`start: NDCG@10 ${startMetrics['NDCG@10'].toFixed(4)}`);
 
@@ -125,10 +132,13 @@ async function main() {
     noiseMultiplier: noise,
     clipNorm: numberFlag(flags, 'clip', SIM_DEFAULTS.clipNorm, (n) => n > 0),
     serverLearningRate: numberFlag(flags, 'server-lr', SIM_DEFAULTS.serverLearningRate, (n) => n > 0),
+    serverOptimizer: serverOptimizerFlag(stringFlag(flags, 'server-optimizer', SIM_DEFAULTS.serverOptimizer)!),
     local: {
       ...LOCAL_UPDATE_DEFAULTS,
       steps: numberFlag(flags, 'local-steps', LOCAL_UPDATE_DEFAULTS.steps, positiveInt),
       learningRate: numberFlag(flags, 'local-lr', LOCAL_UPDATE_DEFAULTS.learningRate, (n) => n > 0),
+      negatives: numberFlag(flags, 'local-negatives', LOCAL_UPDATE_DEFAULTS.negatives, positiveInt),
+      dropout: numberFlag(flags, 'local-dropout', LOCAL_UPDATE_DEFAULTS.dropout, (n) => n >= 0 && n < 1),
     },
     weights: federated,
     seed,
@@ -160,6 +170,7 @@ async function main() {
     clip_norm: sim.clipNorm,
     local: sim.local,
     server_learning_rate: sim.serverLearningRate,
+    server_optimizer: sim.serverOptimizer,
     federated_weights: federated,
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -167,6 +178,28 @@ async function main() {
   const row = (m: Metrics) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(4)]));
   console.table({ start: row(startMetrics), centralized: row(centralMetrics), federated: row(fedMetrics) });
   console.log(`federated / centralized NDCG@10 = ${(out.ratio_ndcg10 * 100).toFixed(1)}% at ε = ${eps.toFixed(2)}, δ = ${delta}; ${out.seconds}s; wrote ${jsonPath}`);
+}
+
+type StartKey = { data: string; publicShare: number; seed: number };
+
+async function trainStart(cfg: ModelConfig, codes: ItemCodes, train: Sequence[], valid: Case[], opts: TrainOptions, dir: string | undefined, key: StartKey): Promise<Weights> {
+  const { weights } = await trainModel(cfg, codes, train, valid, opts);
+  if (dir) await writeArtifact(dir, cfg, await weightsToArrays(weights), { name: 'fl-start', training: key });
+  return weights;
+}
+
+async function loadStart(dir: string, cfg: ModelConfig, key: StartKey): Promise<Weights> {
+  const { json, weights } = await readArtifact(dir);
+  // A start model from other data, another volunteer share or seed would make the comparison meaningless.
+  if (JSON.stringify(json.training) !== JSON.stringify(key) || JSON.stringify(json.config) !== JSON.stringify(cfg)) {
+    throw new Error(`--start-model ${dir} was made for ${JSON.stringify(json.training)}, not ${JSON.stringify(key)}`);
+  }
+  return weightsFromArrays(weightSpecs(cfg), weights);
+}
+
+function serverOptimizerFlag(v: string): ServerOptimizer {
+  if (v !== 'sgd' && v !== 'adam') fail(`--server-optimizer: expected sgd or adam, got ${v}`);
+  return v;
 }
 
 function fail(message: string): never {

@@ -1,5 +1,6 @@
 // The federated-learning server: rounds, validated uploads, DP aggregation, published models and
 // the privacy ledger. Every state change happens inside one store transaction.
+import { SERVER_OPTIMIZER_DEFAULTS, serverStep } from './server-optimizer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -128,7 +129,8 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
     let offset = 0;
     for (const w of federated(json)) {
       const target = weights.find((a) => a.name === w.name)!;
-      for (let i = 0; i < target.data.length; i++) target.data[i] += cfg.serverLearningRate * mean[offset + i];
+      // Plain FedAvg: stateless, so a restarted or second server instance needs no optimizer state.
+      serverStep(target.data, mean.subarray(offset, offset + target.data.length), null, { ...SERVER_OPTIMIZER_DEFAULTS, kind: 'sgd', learningRate: cfg.serverLearningRate });
       offset += target.data.length;
     }
     const { entries, bin } = encodeWeights(weights, 'float32');

@@ -18,9 +18,11 @@ export interface LocalUpdateOptions {
   negatives: number;
   /** Interest events needed to contribute. */
   minEvents: number;
+  /** Dropout during local training, as in central training (the global model was trained with it). */
+  dropout: number;
 }
 
-export const LOCAL_UPDATE_DEFAULTS: LocalUpdateOptions = { steps: 2, learningRate: 0.05, negatives: 64, minEvents: 4 };
+export const LOCAL_UPDATE_DEFAULTS: LocalUpdateOptions = { steps: 2, learningRate: 0.05, negatives: 64, minEvents: 4, dropout: 0 };
 
 export interface LocalInput {
   history: readonly EventLike[];
@@ -43,7 +45,7 @@ export async function localDelta(
   const local: Weights = { ...w };
   const copies = names.map((n) => (local[n] = tf.variable(w[n], true)));
   const optimizer = tf.train.sgd(opts.learningRate);
-  const loss = lossFor(local, cfg, events, negatives, input.offerWeights);
+  const loss = lossFor(local, cfg, events, negatives, input.offerWeights, opts.dropout);
   try {
     for (let s = 0; s < opts.steps; s++) tf.dispose(optimizer.minimize(loss, true, copies) ?? []);
     const delta = tf.tidy(() => tf.concat(names.map((n, i) => tf.reshape(tf.sub(copies[i], w[n]), [-1]))));
@@ -56,7 +58,7 @@ export async function localDelta(
   }
 }
 
-function lossFor(w: Weights, cfg: ModelConfig, events: EventLike[], negatives: readonly ItemLike[], offerWeights?: readonly number[]) {
+function lossFor(w: Weights, cfg: ModelConfig, events: EventLike[], negatives: readonly ItemLike[], offerWeights: readonly number[] | undefined, dropout: number) {
   const codes = encodeItems([...events, ...negatives], cfg);
   const seq = { items: events.map((_, i) => i), types: events.map((e) => EVENT_TYPES[e.type] ?? 0) };
   const arrays = makeTrainArrays([seq], codes, cfg);
@@ -76,5 +78,5 @@ function lossFor(w: Weights, cfg: ModelConfig, events: EventLike[], negatives: r
       negatives: itemTensors(pick(negRows), cfg),
       collisions: tf.tensor2d(collisionMask(targetKeys, negativeKeys), [targetKeys.length, negativeKeys.length]),
       negativeLogQ: tf.tensor1d(logQ),
-    }, 0);
+    }, dropout);
 }

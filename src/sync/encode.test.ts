@@ -1,19 +1,10 @@
 // The device's clipping and fixed-point encoding, and their agreement with the server's decoder.
 import { describe, expect, test } from 'vitest';
 import { decodeUpdate, NOT_A_NUMBER as SERVER_NAN } from '../../server/fl/fixed-point';
+import { rng } from '../../tools/lib/random';
 import { clipToNorm, encodeFixed, freshToken, l2norm, MAX_CODE, NOT_A_NUMBER } from './encode';
 
-/** mulberry32: reproducible uniform [0, 1). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = rng;
 
 const randomVector = (n: number, seed: number, spread = 1) => {
   const r = seeded(seed);

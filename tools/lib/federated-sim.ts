@@ -13,6 +13,7 @@ import type { Weights } from '../../src/model/weights';
 import { decodeUpdate } from '../../server/fl/fixed-point';
 import { Aggregator } from '../../server/fl/aggregate';
 import { MIN_COHORT } from '../../server/fl/config';
+import { SERVER_OPTIMIZER_DEFAULTS, serverStep, type ServerOptimizer, type ServerOptimizerState } from '../../server/fl/server-optimizer';
 import { cryptoUniform } from '../../server/fl/noise';
 import { rng } from './random';
 import type { Dataset } from './dataset';
@@ -26,6 +27,7 @@ export interface SimOptions {
   clipNorm: number;
   noiseMultiplier: number;
   serverLearningRate: number;
+  serverOptimizer: ServerOptimizer;
   local: LocalUpdateOptions;
   /** Weights the rounds train (empty: all). */
   weights: string[];
@@ -35,11 +37,12 @@ export interface SimOptions {
 }
 
 export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights'> = {
-  rounds: 60,
+  rounds: 40,
   cohort: 1000,
   clipNorm: 0.5,
-  noiseMultiplier: 1.0,
+  noiseMultiplier: 0.7,
   serverLearningRate: 1,
+  serverOptimizer: 'sgd',
   local: LOCAL_UPDATE_DEFAULTS,
   seed: 1,
   threads: Math.min(2, availableParallelism()),
@@ -72,6 +75,8 @@ export async function simulateFederated(
   const uniform = cryptoUniform();
   const random = rng(opts.seed);
   const length = names.reduce((n, name) => n + global[name].size, 0);
+  const stepOpts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: opts.serverOptimizer, learningRate: opts.serverLearningRate };
+  let state: ServerOptimizerState | null = null;
   try {
     for (let round = 1; round <= opts.rounds; round++) {
       const started = Date.now();
@@ -87,7 +92,11 @@ export async function simulateFederated(
         ),
       );
       const received = acc.count;
-      if (received >= MIN_COHORT) applyMean(global, names, acc.finish(), opts.serverLearningRate);
+      if (received >= MIN_COHORT) {
+        const flat = concat(values, length);
+        state = serverStep(flat, acc.finish(), state, stepOpts);
+        assign(global, names, flat);
+      }
       opts.log(`round ${round}/${opts.rounds}: ${received} updates, ${((Date.now() - started) / 1000).toFixed(1)}s`);
       await onRound?.(round, global);
     }
@@ -104,11 +113,18 @@ function sampleCohort(n: number, k: number, random: () => number): number[] {
   return [...picked];
 }
 
-function applyMean(w: Weights, names: string[], mean: Float32Array, lr: number): void {
+function concat(parts: Float32Array[], length: number): Float32Array {
+  const out = new Float32Array(length);
+  let offset = 0;
+  for (const p of parts) out.set(p, offset), (offset += p.length);
+  return out;
+}
+
+function assign(w: Weights, names: string[], flat: Float32Array): void {
   let offset = 0;
   for (const n of names) {
     const v = w[n];
-    const next = tf.tidy(() => tf.add(v, tf.mul(tf.tensor(mean.subarray(offset, offset + v.size), v.shape), lr)));
+    const next = tf.tensor(flat.subarray(offset, offset + v.size), v.shape);
     v.assign(next);
     next.dispose();
     offset += v.size;
@@ -165,3 +181,4 @@ export function clientSide(
     }
   };
 }
+

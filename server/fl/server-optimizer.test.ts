@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'vitest';
+import { SERVER_OPTIMIZER_DEFAULTS, serverStep } from './server-optimizer';
+
+describe('serverStep', () => {
+  test('sgd adds the learning rate times the mean update and keeps no state', () => {
+    const values = Float32Array.from([1, 2, 3]);
+    const state = serverStep(values, Float32Array.from([0.5, -1, 0]), null, { ...SERVER_OPTIMIZER_DEFAULTS, kind: 'sgd', learningRate: 2 });
+    expect(Array.from(values)).toEqual([2, 0, 3]);
+    expect(state).toBeNull();
+  });
+
+  test('adam: the first step moves each weight by about the learning rate in the update direction, whatever its scale', () => {
+    const values = new Float32Array(3);
+    const opts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: 'adam' as const, learningRate: 0.01, epsilon: 1e-8 };
+    const state = serverStep(values, Float32Array.from([1e-3, -5, 0]), null, opts);
+    // Bias-corrected m/sqrt(v) = sign(g) on the first step.
+    expect(values[0]).toBeCloseTo(0.01, 5);
+    expect(values[1]).toBeCloseTo(-0.01, 5);
+    expect(values[2]).toBe(0);
+    expect(state?.step).toBe(1);
+  });
+
+  test('adam carries its moments: a steady update keeps a steady step; a single reversed one only slows it (momentum)', () => {
+    const opts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: 'adam' as const, learningRate: 1, epsilon: 0 };
+    const values = new Float32Array(1);
+    let state = serverStep(values, Float32Array.of(2), null, opts);
+    state = serverStep(values, Float32Array.of(2), state, opts);
+    expect(values[0]).toBeCloseTo(2, 5);
+    const before = values[0];
+    serverStep(values, Float32Array.of(-2), state, opts);
+    const moved = values[0] - before;
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(0.5);
+  });
+
+  test('refuses an update of the wrong length', () => {
+    expect(() => serverStep(new Float32Array(2), new Float32Array(3), null, SERVER_OPTIMIZER_DEFAULTS)).toThrow(/3 values for 2 weights/);
+  });
+});
