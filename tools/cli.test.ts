@@ -51,6 +51,22 @@ describe('train + eval on the tiny fixture', () => {
     expect(a.breakdown.by_history_length).toBeDefined();
   });
 
+  test('simulate: federated vs centralized from one start, with the privacy spent', () => {
+    const out = join(dir, 'sim.json');
+    const start = join(dir, 'start');
+    const args = ['--data', FIXTURE, '--json', out, '--cohort', '10', '--rounds', '2', '--noise', '2', '--epsilon', '8', '--threads', '1', '--start-minutes', '0.05', '--central-minutes', '0.05', '--start-model', start];
+    run('simulate', ...args);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    expect(r).toMatchObject({ dataset: 'tiny', rounds: 2, clients_per_round: 10, delta: 1e-5, noise_multiplier: 2 });
+    for (const m of [r.federated, r.centralized, r.start]) expect(Object.keys(m)).toEqual(['HR@10', 'NDCG@10', 'MRR@10', 'HR@20', 'MRR@20']);
+    expect(r.epsilon).toBeGreaterThan(0);
+    expect(r.epsilon).toBeLessThanOrEqual(8);
+    expect(typeof r.seconds).toBe('number');
+    // The saved start is reused, and refused for another volunteer share.
+    run('simulate', ...args);
+    expect(() => run('simulate', ...args, '--public-share', '0.5')).toThrow(/--start-model .* was made for/);
+  }, 240_000);
+
   test('bad input gets a clear error', () => {
     expect(() => run('eval', '--model', model, '--data', FIXTURE, '--protocol', 'nope', '--json', join(dir, 'x.json'))).toThrow(/--protocol must be one of/);
     expect(() => run('train', '--data', join(dir, 'missing'), '--out', model)).toThrow(/no events.csv/);
