@@ -111,7 +111,7 @@ interface Fit {
 }
 
 async function fit(w: Weights, cfg: ModelConfig, shoppers: Shopper[], opts: AdaptOptions): Promise<Fit[]> {
-  const f = frozenTensors(w, cfg, shoppers);
+  const f = await frozenTensors(w, cfg, shoppers);
   const beta = tf.variable(tf.zeros([shoppers.length])) as tf.Variable<tf.Rank.R1>;
   const optimizer = tf.train.adam(opts.learningRate);
   // Each slot's loss depends on its own shopper's β only, so one sum trains all of them.
@@ -143,7 +143,7 @@ interface Frozen {
   memory: Float32Array[];
 }
 
-function frozenTensors(w: Weights, cfg: ModelConfig, shoppers: Shopper[]): Frozen {
+async function frozenTensors(w: Weights, cfg: ModelConfig, shoppers: Shopper[]): Promise<Frozen> {
   const d = cfg.dim;
   const slots = shoppers.map((s) => slotsOf(s.events.length, cfg.maxLen));
   // Item vectors of every event (for the memories) and of the negatives, read back once.
@@ -152,7 +152,8 @@ function frozenTensors(w: Weights, cfg: ModelConfig, shoppers: Shopper[]): Froze
     const ng = itemTensors(encodeItems(shoppers.flatMap((s) => s.negatives), cfg), cfg);
     return [itemVectors(w, ev), itemVectors(w, ng), itemBias(w, ng)];
   });
-  const V = eventVecs.dataSync() as Float32Array;
+  // Asynchronous read: WebGPU has no synchronous readback in a worker (dataSync fails there).
+  const V = (await eventVecs.data()) as Float32Array;
   eventVecs.dispose();
   const offsets: number[] = [];
   shoppers.reduce((o, s) => (offsets.push(o), o + s.events.length), 0);
