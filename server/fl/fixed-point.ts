@@ -1,7 +1,11 @@
-// Reading an uploaded update: little-endian int16 fixed point (see src/sync/encode.ts, which
-// writes it). -32768 is never produced by an encoder: it means "not a number".
+// Reading an uploaded update: little-endian int16 fixed point, written by src/sync/encode.ts, whose
+// constants and norm the server shares so the two sides cannot drift apart.
+import { l2norm, MAX_CODE, NOT_A_NUMBER } from '../../src/sync/encode';
 
-export const NOT_A_NUMBER = -32768;
+export { l2norm, NOT_A_NUMBER };
+
+/** Fixed-point scale: a clipped update's largest possible coordinate (C) maps to int16's max. */
+export const scaleFor = (clipNorm: number) => MAX_CODE / clipNorm;
 
 /** Decodes `bytes` into values, or says exactly why it cannot. */
 export function decodeUpdate(bytes: Uint8Array, length: number, scale: number): Float32Array | string {
@@ -14,10 +18,4 @@ export function decodeUpdate(bytes: Uint8Array, length: number, scale: number): 
     out[i] = code / scale;
   }
   return out;
-}
-
-export function l2norm(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
 }

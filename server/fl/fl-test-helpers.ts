@@ -15,7 +15,7 @@ import { createFlService, federatedWeights, type FlService } from './service';
 import { openSqliteStore } from './sqlite-store';
 import type { FlStore } from './store';
 import type { Uniform } from './noise';
-import { clipToNorm, encodeFixed } from '../../src/sync/encode';
+import { clipToNorm, encodeFixed, l2norm } from '../../src/sync/encode';
 import type { RoundInfo } from '../../src/sync/wire';
 import { decodeWeights, type ModelJson } from '../../src/model/artifact';
 
@@ -181,11 +181,7 @@ export async function publishedValues(service: FlService, version: string, names
   return out;
 }
 
-export function l2(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
+export const l2 = l2norm;
 
 export function diff(a: Float32Array, b: Float32Array): Float64Array {
   const out = new Float64Array(a.length);

@@ -10,13 +10,11 @@ import { epsilon, rdp } from './accountant';
 import { federatedNames } from '../../src/model/federated-weights';
 import { aggregate } from './aggregate';
 import { checkFlConfig, type FlConfig } from './config';
-import { decodeUpdate, l2norm } from './fixed-point';
+import { decodeUpdate, l2norm, scaleFor } from './fixed-point';
 import { cryptoUniform, type Uniform } from './noise';
 import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
 import { HttpError } from '../send';
 
-/** Fixed-point scale: a clipped update's largest possible coordinate (C) maps to int16's max. */
-export const scaleFor = (clipNorm: number) => 32767 / clipNorm;
 /** Stochastic rounding moves each coordinate by less than one step: allow for it in the norm check. */
 const roundingSlack = (length: number, scale: number) => Math.sqrt(length) / scale;
 

@@ -74,13 +74,9 @@ const calls: { [K in keyof Calls]: (...args: Parameters<Calls[K]>) => Promise<Re
     getRanker().catch(() => {});
   },
   async rank(slotKey, candidates) {
-    let done!: () => void;
-    ranking = new Promise<void>((r) => (done = r));
-    try {
-      return await rankNow(slotKey, candidates);
-    } finally {
-      done();
-    }
+    const result = rankNow(slotKey, candidates);
+    ranking = result.then(() => {}, () => {});
+    return result;
   },
   async debug() {
     const model = await getRanker().catch(() => undefined);

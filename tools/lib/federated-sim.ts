@@ -10,7 +10,7 @@ import { LOCAL_UPDATE_DEFAULTS, localDelta, type LocalUpdateOptions } from '../.
 import type { ModelConfig } from '../../src/model/config';
 import { clipToNorm, encodeFixed } from '../../src/sync/encode';
 import type { Weights } from '../../src/model/weights';
-import { decodeUpdate } from '../../server/fl/fixed-point';
+import { decodeUpdate, scaleFor } from '../../server/fl/fixed-point';
 import { Aggregator } from '../../server/fl/aggregate';
 import { MIN_COHORT } from '../../server/fl/config';
 import { SERVER_OPTIMIZER_DEFAULTS, serverStep, type ServerOptimizer, type ServerOptimizerState } from '../../server/fl/server-optimizer';
@@ -84,7 +84,7 @@ export async function simulateFederated(
       const values = await Promise.all(names.map(async (n) => (await global[n].data()) as Float32Array));
       const shares = workers.map((_, i) => cohort.filter((_, j) => j % workers.length === i));
       const acc = new Aggregator(length, { clipNorm: opts.clipNorm, noiseMultiplier: opts.noiseMultiplier, cohort: MIN_COHORT, uniform });
-      const scale = 32767 / opts.clipNorm;
+      const scale = scaleFor(opts.clipNorm);
       // The server decodes and adds each upload as it arrives.
       await Promise.all(
         workers.map((w, i) =>
@@ -177,7 +177,7 @@ export function clientSide(
       }, opts.local);
       if (!delta) continue;
       clipToNorm(delta, opts.clipNorm);
-      upload(encodeFixed(delta, 32767 / opts.clipNorm, random));
+      upload(encodeFixed(delta, scaleFor(opts.clipNorm), random));
     }
   };
 }
