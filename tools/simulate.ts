@@ -33,10 +33,10 @@ import type { Weights } from '../src/model/weights';
 import type { Case } from './lib/split';
 
 const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clients N] [--rounds R] [--cohort K]
-  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X]
+  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--server-epsilon X] [--server-beta1 X] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X]
   [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N] [--central-minutes M] [--start-minutes M]
   [--start-model <dir>]   reuse the starting model saved there by an earlier run (same data, share and seed); saved there otherwise`;
-const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'local-steps', 'local-lr', 'local-negatives', 'local-dropout', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'start-model', 'help'];
+const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'server-epsilon', 'server-beta1', 'local-steps', 'local-lr', 'local-negatives', 'local-dropout', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'start-model', 'help'];
 
 interface WorkerInit {
   data: string;
@@ -133,6 +133,7 @@ async function main() {
     clipNorm: numberFlag(flags, 'clip', SIM_DEFAULTS.clipNorm, (n) => n > 0),
     serverLearningRate: numberFlag(flags, 'server-lr', SIM_DEFAULTS.serverLearningRate, (n) => n > 0),
     serverOptimizer: serverOptimizerFlag(stringFlag(flags, 'server-optimizer', SIM_DEFAULTS.serverOptimizer)!),
+    serverEpsilon: numberFlag(flags, 'server-epsilon', SIM_DEFAULTS.serverEpsilon, (n) => n > 0),
     local: {
       ...LOCAL_UPDATE_DEFAULTS,
       steps: numberFlag(flags, 'local-steps', LOCAL_UPDATE_DEFAULTS.steps, positiveInt),
@@ -150,7 +151,7 @@ async function main() {
   const init: WorkerInit = { data, clients: clients.length, publicShare, seed, names: federated, weights: startArrays, sim: { clipNorm: sim.clipNorm, local: sim.local, seed } };
   const self = fileURLToPath(import.meta.url);
   const fed = await simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async (r, w) => {
-    if (r % 10 === 0 && r < rounds) log(`  round ${r}: NDCG@10 ${eval_(w)['NDCG@10'].toFixed(4)}`);
+    if (r % Math.max(10, Math.ceil(rounds / 4)) === 0 && r < rounds) log(`  round ${r}: NDCG@10 ${eval_(w)['NDCG@10'].toFixed(4)}`);
   });
   const fedMetrics = eval_(fed);
   const eps = epsilonAfter(q, noise, rounds, delta);
@@ -171,6 +172,8 @@ async function main() {
     local: sim.local,
     server_learning_rate: sim.serverLearningRate,
     server_optimizer: sim.serverOptimizer,
+    server_epsilon: sim.serverEpsilon,
+    server_beta1: sim.serverBeta1,
     federated_weights: federated,
     seconds: Math.round((Date.now() - started) / 1000),
   };

@@ -1,6 +1,8 @@
 // Federated-learning server configuration, from environment variables (documented in the README).
 // Values that would quietly void the privacy guarantee are refused at start-up, not tolerated.
 
+import { SERVER_OPTIMIZER_DEFAULTS, type ServerOptimizer } from './server-optimizer';
+
 export interface FlConfig {
   /** K: updates a round needs before anything is aggregated. */
   cohort: number;
@@ -13,10 +15,17 @@ export interface FlConfig {
   /** Eligible devices: the accountant samples K of them per round (q = K / population). Use a
    *  number no larger than the real population, or ε is under-estimated. */
   population: number;
+  /** Training stops after this many aggregated rounds (or earlier, at the ε budget); the server
+   *  learning rate decays over them. Infinity: as many as the budget allows. */
+  rounds: number;
   /** A round not filled by then is abandoned (nothing aggregated, no privacy spent). */
   roundSeconds: number;
-  /** Applied to the noisy mean update. */
+  /** How the noisy mean update moves the global weights: 'adam' (FedAdam, the default) or 'sgd' (FedAvg). */
+  serverOptimizer: ServerOptimizer;
+  /** Applied to the noisy mean update (sgd) or to Adam's normalised step. */
   serverLearningRate: number;
+  /** Adam's ε. */
+  serverEpsilon: number;
   /** Uploads accepted per client address per minute. */
   uploadsPerMinute: number;
   /** What a round trains: 'dense' (every weight but the hashed catalog tables), 'all', or a list of names. */
@@ -28,13 +37,16 @@ export const MIN_COHORT = 2;
 
 export const FL_DEFAULTS: FlConfig = {
   cohort: 50,
-  clipNorm: 1,
+  clipNorm: 0.3,
   noiseMultiplier: 1,
   epsilonBudget: 8,
   delta: 1e-5,
   population: 10_000,
+  rounds: Infinity,
   roundSeconds: 24 * 3600,
-  serverLearningRate: 1,
+  serverOptimizer: SERVER_OPTIMIZER_DEFAULTS.kind,
+  serverLearningRate: SERVER_OPTIMIZER_DEFAULTS.learningRate,
+  serverEpsilon: SERVER_OPTIMIZER_DEFAULTS.epsilon,
   uploadsPerMinute: 6,
   weights: 'dense',
 };
@@ -58,8 +70,11 @@ export function flConfigFromEnv(env: Env = process.env): FlConfig {
     epsilonBudget: num(env, 'FL_EPSILON', d.epsilonBudget, (n) => n > 0, '> 0'),
     delta: num(env, 'FL_DELTA', d.delta, (n) => n > 0 && n < 1, 'in (0, 1)'),
     population: num(env, 'FL_POPULATION', d.population, (n) => Number.isInteger(n) && n > 0, 'a positive integer'),
+    rounds: num(env, 'FL_ROUNDS', d.rounds, (n) => Number.isInteger(n) && n > 0, 'a positive integer'),
     roundSeconds: num(env, 'FL_ROUND_SECONDS', d.roundSeconds, (n) => n > 0, '> 0'),
+    serverOptimizer: optimizerSetting(env.FL_SERVER_OPTIMIZER),
     serverLearningRate: num(env, 'FL_SERVER_LR', d.serverLearningRate, (n) => n > 0, '> 0'),
+    serverEpsilon: num(env, 'FL_SERVER_EPSILON', d.serverEpsilon, (n) => n > 0, '> 0'),
     uploadsPerMinute: num(env, 'FL_UPLOADS_PER_MINUTE', d.uploadsPerMinute, (n) => Number.isInteger(n) && n > 0, 'a positive integer'),
     weights: weightsSetting(env.FL_WEIGHTS),
   };
@@ -72,6 +87,13 @@ export function checkFlConfig(cfg: FlConfig): FlConfig {
   if (!(cfg.clipNorm > 0 && Number.isFinite(cfg.clipNorm))) throw new Error('FL_CLIP_NORM must be a finite number > 0');
   if (cfg.cohort > cfg.population) throw new Error(`FL_COHORT (${cfg.cohort}) cannot exceed FL_POPULATION (${cfg.population})`);
   return cfg;
+}
+
+function optimizerSetting(raw: string | undefined): ServerOptimizer {
+  const v = (raw ?? '').trim();
+  if (v === '') return FL_DEFAULTS.serverOptimizer;
+  if (v !== 'adam' && v !== 'sgd') throw new Error(`FL_SERVER_OPTIMIZER=${raw}: must be adam or sgd`);
+  return v;
 }
 
 function weightsSetting(raw: string | undefined): FlConfig['weights'] {

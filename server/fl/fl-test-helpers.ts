@@ -15,6 +15,7 @@ import { createFlService, federatedWeights, type FlService } from './service';
 import { openSqliteStore } from './sqlite-store';
 import type { FlStore } from './store';
 import type { Uniform } from './noise';
+import { flatten } from './server-optimizer';
 import { clipToNorm, encodeFixed, l2norm } from '../../src/sync/encode';
 import type { RoundInfo } from '../../src/sync/wire';
 import { decodeWeights, type ModelJson } from '../../src/model/artifact';
@@ -175,10 +176,7 @@ export async function publishedValues(service: FlService, version: string, names
   const bin = binFile.body as Uint8Array;
   const arrays = decodeWeights(json.weightsManifest[0].weights, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer);
   const parts = federatedWeights(json, names).map((w) => arrays.find((a) => a.name === w.name)!.data);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) out.set(p, offset), (offset += p.length);
-  return out;
+  return flatten(parts);
 }
 
 export const l2 = l2norm;

@@ -9,7 +9,9 @@ import { diff, l2, openService, publishedValues, seededUniform, submit, tempDir,
 import type { FlConfig } from './config';
 
 const K = 4;
-const cfg: FlConfig = testConfig({ cohort: K, clipNorm: 1, noiseMultiplier: 1, serverLearningRate: 0.5 });
+// The bound is on the noisy mean, the only thing a device can touch; FedAvg adds that mean to the
+// weights one to one, so the weights show it. (FedAdam's step is bounded per weight: server-adam.test.ts.)
+const cfg: FlConfig = testConfig({ cohort: K, clipNorm: 1, noiseMultiplier: 1, serverOptimizer: 'sgd', serverLearningRate: 0.5 });
 /** The most one device can move the published weights (L2): server LR × C / n. */
 const BOUND = (cfg.serverLearningRate * cfg.clipNorm) / K;
 const ROW = 7; // the item-embedding row the attacker pushes

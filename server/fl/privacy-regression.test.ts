@@ -31,6 +31,8 @@ describe('configuration refuses settings that void the guarantee', () => {
     [{ FL_CLIP_NORM: 'Infinity' }, /^FL_CLIP_NORM=Infinity/],
     [{ FL_CLIP_NORM: '0' }, /^FL_CLIP_NORM=0/],
     [{ FL_CLIP_NORM: 'abc' }, /^FL_CLIP_NORM=abc/],
+    [{ FL_SERVER_OPTIMIZER: 'yogi' }, /^FL_SERVER_OPTIMIZER=yogi: must be adam or sgd$/],
+    [{ FL_ROUNDS: '2.5' }, /^FL_ROUNDS=2.5: must be a positive integer$/],
     [{ FL_COHORT: '20', FL_POPULATION: '10' }, /^FL_COHORT \(20\) cannot exceed FL_POPULATION \(10\)$/],
   ])('env %o is refused', (env, message) => {
     expect(() => flConfigFromEnv(env)).toThrow(message);
@@ -148,7 +150,8 @@ describe('the service', () => {
   test('the published delta is the mean of the updates plus noise of σ = LR·z·C/n, not the plain mean', async () => {
     const n = 3;
     const lr = 0.8;
-    const service = await open({ cohort: n, noiseMultiplier: 1.2, clipNorm: 0.7, serverLearningRate: lr });
+    // FedAvg's step maps the noisy mean onto the weights one to one, so the weights show the noise.
+    const service = await open({ cohort: n, noiseMultiplier: 1.2, clipNorm: 0.7, serverOptimizer: 'sgd', serverLearningRate: lr });
     const info = await service.round();
     const codes = [0, 1, 2].map((i) => validUpdate(info, 40 + i));
     for (const c of codes) await submit(service, info, c);

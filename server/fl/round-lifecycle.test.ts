@@ -155,6 +155,16 @@ describe('the privacy budget', () => {
     expect(s.errors).toEqual([]);
   });
 
+  test('FL_ROUNDS stops training after that many rounds, with budget to spare', async () => {
+    const dbPath = newDb();
+    const { service: fl } = await service({ dbPath, cfg: testConfig({ cohort: 2, population: 100, rounds: 1 }) });
+    const info = await fl.round();
+    for (let i = 0; i < 2; i++) await submit(fl, info, validUpdate(info, 60 + i));
+    expect(await fl.round()).toMatchObject({ status: 'stopped', round: 0 });
+    expect(await fl.status()).toMatchObject({ stopped: true, roundsCompleted: 1 });
+    await expect(submit(fl, info, validUpdate(info, 70))).rejects.toMatchObject({ status: 409, message: 'training has stopped: FL_ROUNDS (1) rounds are done' });
+  });
+
   test('a budget too small for one round never opens one', async () => {
     const dbPath = newDb();
     const { service: fl } = await service({ dbPath, cfg: testConfig({ cohort: 2, population: 100, epsilonBudget: epsilonAfter(q, z, 1, 1e-5) / 2 }) });

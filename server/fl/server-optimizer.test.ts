@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SERVER_OPTIMIZER_DEFAULTS, serverStep } from './server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, decodeState, encodeState, roundRate, serverStep } from './server-optimizer';
 
 describe('serverStep', () => {
   test('sgd adds the learning rate times the mean update and keeps no state', () => {
@@ -35,5 +35,27 @@ describe('serverStep', () => {
 
   test('refuses an update of the wrong length', () => {
     expect(() => serverStep(new Float32Array(2), new Float32Array(3), null, SERVER_OPTIMIZER_DEFAULTS)).toThrow(/3 values for 2 weights/);
+  });
+});
+
+describe('optimizer state bytes', () => {
+  test('round-trip, and anything of another size reads as no state (a fresh optimizer)', () => {
+    const state = { step: 7, m: Float32Array.of(0.5, -1), v: Float32Array.of(0.25, 2) };
+    const back = decodeState(encodeState(state), 2)!;
+    expect(back.step).toBe(7);
+    expect(Array.from(back.m)).toEqual([0.5, -1]);
+    expect(Array.from(back.v)).toEqual([0.25, 2]);
+    expect(decodeState(encodeState(state), 3)).toBeNull();
+    expect(decodeState(null, 2)).toBeNull();
+  });
+});
+
+describe('roundRate', () => {
+  test('a cosine from the base rate at round 1 to final × base at the horizon, flat after it', () => {
+    expect(roundRate(0.01, 1, 101)).toBeCloseTo(0.01, 12);
+    expect(roundRate(0.01, 51, 101)).toBeCloseTo(0.0055, 12);
+    expect(roundRate(0.01, 101, 101)).toBeCloseTo(0.001, 12);
+    expect(roundRate(0.01, 500, 101)).toBeCloseTo(0.001, 12);
+    expect(roundRate(0.01, 1, 1)).toBe(0.01);
   });
 });

@@ -1,12 +1,12 @@
 // The federated-learning server: rounds, validated uploads, DP aggregation, published models and
 // the privacy ledger. Every state change happens inside one store transaction.
-import { SERVER_OPTIMIZER_DEFAULTS, serverStep } from './server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, decodeState, encodeState, flatten, roundRate, serverStep } from './server-optimizer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ModelInfo, RoundInfo, FlStatus, UpdateReceipt } from '../../src/sync/wire';
 import { checkModelJson, decodeWeights, encodeWeights, ARTIFACT_FORMAT, type ModelJson } from '../../src/model/artifact';
-import { epsilon, rdp } from './accountant';
+import { epsilon, maxRounds, rdp } from './accountant';
 import { federatedNames } from '../../src/model/federated-weights';
 import { aggregate } from './aggregate';
 import { checkFlConfig, type FlConfig } from './config';
@@ -58,7 +58,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
       await tx.deleteUpdates(latest.id);
       await tx.closeRound(latest.id, 'abandoned', now());
     }
-    if (spentAfterNextRound(await tx.aggregatedRounds()) > cfg.epsilonBudget) return null;
+    if (finished(await tx.aggregatedRounds())) return null;
     return tx.createRound({
       modelVersion: model.version,
       cohort: cfg.cohort,
@@ -76,7 +76,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
   // be aggregated with parameters the budget check never saw, and decoded at another scale.
   async function stillAllowed(tx: FlTx, round: RoundRow): Promise<boolean> {
     const same = round.cohort === cfg.cohort && round.clipNorm === cfg.clipNorm && round.noiseMultiplier === cfg.noiseMultiplier && round.samplingRate === cfg.cohort / cfg.population;
-    return same && spentAfterNextRound(await tx.aggregatedRounds()) <= cfg.epsilonBudget;
+    return same && !finished(await tx.aggregatedRounds());
   }
 
   function spent(rounds: { samplingRate: number; noiseMultiplier: number }[]): number {
@@ -96,6 +96,13 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
 
   const spentAfterNextRound = (rounds: { samplingRate: number; noiseMultiplier: number }[]) =>
     spent([...rounds, { samplingRate: cfg.cohort / cfg.population, noiseMultiplier: cfg.noiseMultiplier }]);
+
+  const finished = (rounds: { samplingRate: number; noiseMultiplier: number }[]) =>
+    rounds.length >= cfg.rounds || spentAfterNextRound(rounds) > cfg.epsilonBudget;
+
+  // The learning rate decays over the rounds training will run: FL_ROUNDS, or as many as the
+  // budget allows at this configuration.
+  const horizon = Math.min(cfg.rounds, maxRounds(cfg.cohort / cfg.population, cfg.noiseMultiplier, cfg.delta, cfg.epsilonBudget));
 
   async function roundInfo(tx: FlTx): Promise<RoundInfo> {
     const round = await currentRound(tx);
@@ -124,13 +131,19 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
   async function publish(tx: FlTx, round: RoundRow, model: ModelRow, mean: Float32Array): Promise<void> {
     const json = JSON.parse(model.json) as ModelJson;
     const weights = decodeWeights(json.weightsManifest[0].weights, toArrayBuffer(model.weights));
+    const targets = federated(json).map((w) => weights.find((a) => a.name === w.name)!);
+    const flat = flatten(targets.map((t) => t.data));
+    // FedAdam's moments belong to the model they were computed on; they are kept in the same
+    // transaction as the version they produce, so a restart resumes exactly where it stopped.
+    const done = (await tx.aggregatedRounds()).length;
+    const state = serverStep(flat, mean, decodeState(await tx.optimizerState(model.version), flat.length), {
+      ...SERVER_OPTIMIZER_DEFAULTS,
+      kind: cfg.serverOptimizer,
+      learningRate: roundRate(cfg.serverLearningRate, done + 1, horizon),
+      epsilon: cfg.serverEpsilon,
+    });
     let offset = 0;
-    for (const w of federated(json)) {
-      const target = weights.find((a) => a.name === w.name)!;
-      // Plain FedAvg: stateless, so a restarted or second server instance needs no optimizer state.
-      serverStep(target.data, mean.subarray(offset, offset + target.data.length), null, { ...SERVER_OPTIMIZER_DEFAULTS, kind: 'sgd', learningRate: cfg.serverLearningRate });
-      offset += target.data.length;
-    }
+    for (const t of targets) t.data.set(flat.subarray(offset, (offset += t.data.length)));
     const { entries, bin } = encodeWeights(weights, 'float32');
     const sha256 = createHash('sha256').update(bin).digest('hex');
     const version = `fl-r${round.id}-${sha256.slice(0, 12)}`;
@@ -142,6 +155,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
       training: { ...(json.training ?? {}), federatedRound: round.id, from: model.version },
     };
     await tx.insertModel({ version, round: round.id, sha256, json: JSON.stringify(next), weights: bin, createdAt: now() });
+    if (state) await tx.saveOptimizerState(version, encodeState(state));
   }
 
   async function aggregateRound(tx: FlTx, round: RoundRow): Promise<void> {
@@ -188,7 +202,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
           epsilon: spent(await tx.aggregatedRounds()),
           delta: cfg.delta,
           epsilonBudget: cfg.epsilonBudget,
-          stopped: spentAfterNextRound(await tx.aggregatedRounds()) > cfg.epsilonBudget,
+          stopped: finished(await tx.aggregatedRounds()),
           cohort: cfg.cohort,
           clipNorm: cfg.clipNorm,
           noiseMultiplier: cfg.noiseMultiplier,
@@ -212,7 +226,10 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
       if (!token || !/^[0-9a-f]{32}$/.test(token)) throw new HttpError(400, 'x-shelfwise-token: expected 32 hex digits');
       return store.transaction(async (tx) => {
         const info = await roundInfo(tx);
-        if (info.status === 'stopped') throw new HttpError(409, 'training has stopped: the privacy budget is spent');
+        if (info.status === 'stopped') {
+          const done = (await tx.aggregatedRounds()).length >= cfg.rounds;
+          throw new HttpError(409, done ? `training has stopped: FL_ROUNDS (${cfg.rounds}) rounds are done` : 'training has stopped: the privacy budget is spent');
+        }
         if (roundId !== info.round) throw new HttpError(409, `round ${roundId} is not open (the open round is ${info.round})`);
         await tx.lockRound(info.round);
         if (input.model !== info.model.version) throw new HttpError(409, `update computed on model ${input.model}; round ${info.round} trains ${info.model.version}`);

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS updates (
   round INTEGER NOT NULL, token TEXT NOT NULL, payload BLOB NOT NULL, received_at INTEGER NOT NULL,
   PRIMARY KEY (round, token));
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, round INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS optimizer_state (model_version TEXT PRIMARY KEY, state BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
@@ -113,6 +114,9 @@ function sqliteTx(db: Database.Database): FlTx {
     updates: db.prepare('SELECT payload FROM updates WHERE round = ? ORDER BY received_at, token'),
     deleteUpdates: db.prepare('DELETE FROM updates WHERE round = ?'),
     aggregated: db.prepare("SELECT sampling_rate, noise_multiplier FROM rounds WHERE status = 'aggregated' ORDER BY id"),
+    optimizerState: db.prepare('SELECT state FROM optimizer_state WHERE model_version = ?'),
+    clearOptimizerState: db.prepare('DELETE FROM optimizer_state'),
+    insertOptimizerState: db.prepare('INSERT INTO optimizer_state (model_version, state) VALUES (?, ?)'),
     bump: db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value'),
     counters: db.prepare('SELECT name, value FROM counters'),
   };
@@ -149,6 +153,14 @@ function sqliteTx(db: Database.Database): FlTx {
         samplingRate: r.sampling_rate,
         noiseMultiplier: r.noise_multiplier,
       })),
+    optimizerState: async (version) => {
+      const r = q.optimizerState.get(version) as { state: Buffer } | undefined;
+      return r ? new Uint8Array(r.state) : null;
+    },
+    saveOptimizerState: async (version, state) => {
+      q.clearOptimizerState.run();
+      q.insertOptimizerState.run(version, Buffer.from(state.buffer, state.byteOffset, state.byteLength));
+    },
     bump: async (name, by = 1) => void q.bump.run(name, by),
     counters: async () => Object.fromEntries((q.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value])),
   };

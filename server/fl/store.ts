@@ -48,6 +48,10 @@ export interface FlTx {
   updates(round: number): Promise<Uint8Array[]>;
   /** Individual updates are deleted once aggregated: only the noisy aggregate is kept. */
   deleteUpdates(round: number): Promise<void>;
+  /** The server optimizer's state after publishing `version` (null: none, e.g. plain FedAvg). */
+  optimizerState(version: string): Promise<Uint8Array | null>;
+  /** Keeps `state` as the state after `version`; only the latest version's state is kept. */
+  saveOptimizerState(version: string, state: Uint8Array): Promise<void>;
   aggregatedRounds(): Promise<Pick<RoundRow, 'samplingRate' | 'noiseMultiplier'>[]>;
   bump(counter: string, by?: number): Promise<void>;
   counters(): Promise<Record<string, number>>;

@@ -13,7 +13,7 @@ import type { Weights } from '../../src/model/weights';
 import { decodeUpdate, scaleFor } from '../../server/fl/fixed-point';
 import { Aggregator } from '../../server/fl/aggregate';
 import { MIN_COHORT } from '../../server/fl/config';
-import { SERVER_OPTIMIZER_DEFAULTS, serverStep, type ServerOptimizer, type ServerOptimizerState } from '../../server/fl/server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizer, type ServerOptimizerState } from '../../server/fl/server-optimizer';
 import { cryptoUniform } from '../../server/fl/noise';
 import { rng } from './random';
 import type { Dataset } from './dataset';
@@ -28,6 +28,10 @@ export interface SimOptions {
   noiseMultiplier: number;
   serverLearningRate: number;
   serverOptimizer: ServerOptimizer;
+  /** Adam's ε (τ in FedAdam). */
+  serverEpsilon: number;
+  /** Adam's momentum. */
+  serverBeta1: number;
   local: LocalUpdateOptions;
   /** Weights the rounds train (empty: all). */
   weights: string[];
@@ -37,12 +41,14 @@ export interface SimOptions {
 }
 
 export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights'> = {
-  rounds: 40,
-  cohort: 1000,
-  clipNorm: 0.5,
+  rounds: 200,
+  cohort: 512,
+  clipNorm: 0.3,
   noiseMultiplier: 0.7,
-  serverLearningRate: 1,
-  serverOptimizer: 'sgd',
+  serverLearningRate: SERVER_OPTIMIZER_DEFAULTS.learningRate,
+  serverOptimizer: SERVER_OPTIMIZER_DEFAULTS.kind,
+  serverEpsilon: SERVER_OPTIMIZER_DEFAULTS.epsilon,
+  serverBeta1: SERVER_OPTIMIZER_DEFAULTS.beta1,
   local: LOCAL_UPDATE_DEFAULTS,
   seed: 1,
   threads: Math.min(2, availableParallelism()),
@@ -61,7 +67,7 @@ export interface ClientJob {
   values: Float32Array[];
 }
 
-/** Runs `rounds` of DP-FedAvg from `start`, returning the final global weights. */
+/** Runs `rounds` of DP federated rounds from `start` (the server optimizer applies each noisy mean), returning the final global weights. */
 export async function simulateFederated(
   start: Weights,
   names: string[],
@@ -75,7 +81,7 @@ export async function simulateFederated(
   const uniform = cryptoUniform();
   const random = rng(opts.seed);
   const length = names.reduce((n, name) => n + global[name].size, 0);
-  const stepOpts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: opts.serverOptimizer, learningRate: opts.serverLearningRate };
+  const stepOpts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: opts.serverOptimizer, learningRate: opts.serverLearningRate, epsilon: opts.serverEpsilon, beta1: opts.serverBeta1 };
   let state: ServerOptimizerState | null = null;
   try {
     for (let round = 1; round <= opts.rounds; round++) {
@@ -93,8 +99,8 @@ export async function simulateFederated(
       );
       const received = acc.count;
       if (received >= MIN_COHORT) {
-        const flat = concat(values, length);
-        state = serverStep(flat, acc.finish(), state, stepOpts);
+        const flat = flatten(values);
+        state = serverStep(flat, acc.finish(), state, { ...stepOpts, learningRate: roundRate(opts.serverLearningRate, round, opts.rounds) });
         assign(global, names, flat);
       }
       opts.log(`round ${round}/${opts.rounds}: ${received} updates, ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -111,13 +117,6 @@ function sampleCohort(n: number, k: number, random: () => number): number[] {
   const picked = new Set<number>();
   while (picked.size < Math.min(k, n)) picked.add(Math.floor(random() * n));
   return [...picked];
-}
-
-function concat(parts: Float32Array[], length: number): Float32Array {
-  const out = new Float32Array(length);
-  let offset = 0;
-  for (const p of parts) out.set(p, offset), (offset += p.length);
-  return out;
 }
 
 function assign(w: Weights, names: string[], flat: Float32Array): void {
