@@ -25,7 +25,7 @@ import { weightSpecs } from '../src/model/weights';
 import { federatedNames } from '../src/model/federated-weights';
 import { LOCAL_UPDATE_DEFAULTS } from '../src/model/local-update';
 import type { NamedArray } from '../src/model/artifact';
-import type { ServerOptimizer } from '../server/fl/server-optimizer';
+import { isServerOptimizer, type ServerOptimizer } from '../server/fl/server-optimizer';
 import type { ModelConfig } from '../src/model/config';
 import type { ItemCodes } from '../src/model/features';
 import type { Sequence } from '../src/model/batch';
@@ -101,9 +101,10 @@ async function main() {
   log(`${ds.name}: ${clients.length} clients, ${vol.length} of them volunteers for the starting model`);
   const trainOpts = { ...TRAIN_DEFAULTS, seed, log: (l: string) => log(`  ${l}`) };
   const startDir = stringFlag(flags, 'start-model');
+  const startKey = { data: ds.name, publicShare, seed };
   const start = startDir && existsSync(resolve(startDir, 'model.json'))
-    ? await loadStart(resolve(startDir), cfg, { data: ds.name, publicShare, seed })
-    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), { ...trainOpts, maxSeconds: numberFlag(flags, 'start-minutes', 3, (n) => n > 0) * 60 }, startDir && resolve(startDir), { data: ds.name, publicShare, seed });
+    ? await loadStart(resolve(startDir), cfg, startKey)
+    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), { ...trainOpts, maxSeconds: numberFlag(flags, 'start-minutes', 3, (n) => n > 0) * 60 }, startDir && resolve(startDir), startKey);
   const startMetrics = eval_(start);
   log(`start: NDCG@10 ${startMetrics['NDCG@10'].toFixed(4)}`);
 
@@ -131,9 +132,13 @@ async function main() {
     cohort,
     noiseMultiplier: noise,
     clipNorm: numberFlag(flags, 'clip', SIM_DEFAULTS.clipNorm, (n) => n > 0),
-    serverLearningRate: numberFlag(flags, 'server-lr', SIM_DEFAULTS.serverLearningRate, (n) => n > 0),
-    serverOptimizer: serverOptimizerFlag(stringFlag(flags, 'server-optimizer', SIM_DEFAULTS.serverOptimizer)!),
-    serverEpsilon: numberFlag(flags, 'server-epsilon', SIM_DEFAULTS.serverEpsilon, (n) => n > 0),
+    server: {
+      ...SIM_DEFAULTS.server,
+      kind: serverOptimizerFlag(stringFlag(flags, 'server-optimizer', SIM_DEFAULTS.server.kind)!),
+      learningRate: numberFlag(flags, 'server-lr', SIM_DEFAULTS.server.learningRate, (n) => n > 0),
+      epsilon: numberFlag(flags, 'server-epsilon', SIM_DEFAULTS.server.epsilon, (n) => n > 0),
+      beta1: numberFlag(flags, 'server-beta1', SIM_DEFAULTS.server.beta1, (n) => n >= 0 && n < 1),
+    },
     local: {
       ...LOCAL_UPDATE_DEFAULTS,
       steps: numberFlag(flags, 'local-steps', LOCAL_UPDATE_DEFAULTS.steps, positiveInt),
@@ -170,10 +175,10 @@ async function main() {
     noise_multiplier: noise,
     clip_norm: sim.clipNorm,
     local: sim.local,
-    server_learning_rate: sim.serverLearningRate,
-    server_optimizer: sim.serverOptimizer,
-    server_epsilon: sim.serverEpsilon,
-    server_beta1: sim.serverBeta1,
+    server_learning_rate: sim.server.learningRate,
+    server_optimizer: sim.server.kind,
+    server_epsilon: sim.server.epsilon,
+    server_beta1: sim.server.beta1,
     federated_weights: federated,
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -201,7 +206,7 @@ async function loadStart(dir: string, cfg: ModelConfig, key: StartKey): Promise<
 }
 
 function serverOptimizerFlag(v: string): ServerOptimizer {
-  if (v !== 'sgd' && v !== 'adam') fail(`--server-optimizer: expected sgd or adam, got ${v}`);
+  if (!isServerOptimizer(v)) fail(`--server-optimizer: expected sgd or adam, got ${v}`);
   return v;
 }
 

@@ -1,7 +1,7 @@
 // Federated-learning server configuration, from environment variables (documented in the README).
 // Values that would quietly void the privacy guarantee are refused at start-up, not tolerated.
 
-import { SERVER_OPTIMIZER_DEFAULTS, type ServerOptimizer } from './server-optimizer';
+import { isServerOptimizer, SERVER_OPTIMIZER_DEFAULTS, type ServerOptimizer } from './server-optimizer';
 
 export interface FlConfig {
   /** K: updates a round needs before anything is aggregated. */
@@ -92,7 +92,7 @@ export function checkFlConfig(cfg: FlConfig): FlConfig {
 function optimizerSetting(raw: string | undefined): ServerOptimizer {
   const v = (raw ?? '').trim();
   if (v === '') return FL_DEFAULTS.serverOptimizer;
-  if (v !== 'adam' && v !== 'sgd') throw new Error(`FL_SERVER_OPTIMIZER=${raw}: must be adam or sgd`);
+  if (!isServerOptimizer(v)) throw new Error(`FL_SERVER_OPTIMIZER=${raw}: must be adam or sgd`);
   return v;
 }
 

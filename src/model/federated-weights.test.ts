@@ -11,5 +11,4 @@ describe('federated weights', () => {
     expect(dense.some((n) => CATALOG_TABLES.includes(n))).toBe(false);
     expect(dense.length).toBe(specs.length - CATALOG_TABLES.length);
   });
-
 });

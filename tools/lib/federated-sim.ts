@@ -13,7 +13,7 @@ import type { Weights } from '../../src/model/weights';
 import { decodeUpdate, scaleFor } from '../../server/fl/fixed-point';
 import { Aggregator } from '../../server/fl/aggregate';
 import { MIN_COHORT } from '../../server/fl/config';
-import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizer, type ServerOptimizerState } from '../../server/fl/server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../server/fl/server-optimizer';
 import { cryptoUniform } from '../../server/fl/noise';
 import { rng } from './random';
 import type { Dataset } from './dataset';
@@ -26,12 +26,8 @@ export interface SimOptions {
   cohort: number;
   clipNorm: number;
   noiseMultiplier: number;
-  serverLearningRate: number;
-  serverOptimizer: ServerOptimizer;
-  /** Adam's ε (τ in FedAdam). */
-  serverEpsilon: number;
-  /** Adam's momentum. */
-  serverBeta1: number;
+  /** The server step; its learning rate is the peak of the cosine decay over the rounds. */
+  server: ServerOptimizerOptions;
   local: LocalUpdateOptions;
   /** Weights the rounds train (empty: all). */
   weights: string[];
@@ -45,10 +41,7 @@ export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights'> = {
   cohort: 512,
   clipNorm: 0.3,
   noiseMultiplier: 0.7,
-  serverLearningRate: SERVER_OPTIMIZER_DEFAULTS.learningRate,
-  serverOptimizer: SERVER_OPTIMIZER_DEFAULTS.kind,
-  serverEpsilon: SERVER_OPTIMIZER_DEFAULTS.epsilon,
-  serverBeta1: SERVER_OPTIMIZER_DEFAULTS.beta1,
+  server: SERVER_OPTIMIZER_DEFAULTS,
   local: LOCAL_UPDATE_DEFAULTS,
   seed: 1,
   threads: Math.min(2, availableParallelism()),
@@ -81,7 +74,6 @@ export async function simulateFederated(
   const uniform = cryptoUniform();
   const random = rng(opts.seed);
   const length = names.reduce((n, name) => n + global[name].size, 0);
-  const stepOpts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: opts.serverOptimizer, learningRate: opts.serverLearningRate, epsilon: opts.serverEpsilon, beta1: opts.serverBeta1 };
   let state: ServerOptimizerState | null = null;
   try {
     for (let round = 1; round <= opts.rounds; round++) {
@@ -100,7 +92,7 @@ export async function simulateFederated(
       const received = acc.count;
       if (received >= MIN_COHORT) {
         const flat = flatten(values);
-        state = serverStep(flat, acc.finish(), state, { ...stepOpts, learningRate: roundRate(opts.serverLearningRate, round, opts.rounds) });
+        state = serverStep(flat, acc.finish(), state, { ...opts.server, learningRate: roundRate(opts.server.learningRate, round, opts.rounds) });
         assign(global, names, flat);
       }
       opts.log(`round ${round}/${opts.rounds}: ${received} updates, ${((Date.now() - started) / 1000).toFixed(1)}s`);
