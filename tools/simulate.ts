@@ -33,10 +33,10 @@ import type { Weights } from '../src/model/weights';
 import type { Case } from './lib/split';
 
 const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clients N] [--rounds R] [--cohort K]
-  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--server-epsilon X] [--server-beta1 X] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X]
+  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--server-epsilon X] [--server-beta1 X] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X] [--local-min-events N]
   [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N] [--central-minutes M] [--start-minutes M]
   [--start-model <dir>]   reuse the starting model saved there by an earlier run (same data, share and seed); saved there otherwise`;
-const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'server-epsilon', 'server-beta1', 'local-steps', 'local-lr', 'local-negatives', 'local-dropout', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'start-model', 'help'];
+const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'server-epsilon', 'server-beta1', 'local-steps', 'local-lr', 'local-negatives', 'local-dropout', 'local-min-events', 'public-share', 'weights', 'seed', 'threads', 'central-minutes', 'start-minutes', 'start-model', 'help'];
 
 interface WorkerInit {
   data: string;
@@ -145,6 +145,7 @@ async function main() {
       learningRate: numberFlag(flags, 'local-lr', LOCAL_UPDATE_DEFAULTS.learningRate, (n) => n > 0),
       negatives: numberFlag(flags, 'local-negatives', LOCAL_UPDATE_DEFAULTS.negatives, positiveInt),
       dropout: numberFlag(flags, 'local-dropout', LOCAL_UPDATE_DEFAULTS.dropout, (n) => n >= 0 && n < 1),
+      minEvents: numberFlag(flags, 'local-min-events', LOCAL_UPDATE_DEFAULTS.minEvents, positiveInt),
     },
     weights: federated,
     seed,

@@ -23,8 +23,10 @@ export interface LocalUpdateOptions {
 }
 
 // One step (FedSGD): the server's Adam normalises each weight's step, so a device only needs to
-// give the direction, and one step is the least work for a shopper's device.
-export const LOCAL_UPDATE_DEFAULTS: LocalUpdateOptions = { steps: 1, learningRate: 0.05, negatives: 64, minEvents: 4, dropout: 0 };
+// give the direction, and one step is the least work for a shopper's device. Three interest events
+// (two next-item targets) are enough: on Beauty a third of the shoppers have no more, and a round
+// whose sampled devices all contribute divides the same noise by more updates.
+export const LOCAL_UPDATE_DEFAULTS: LocalUpdateOptions = { steps: 1, learningRate: 0.05, negatives: 64, minEvents: 3, dropout: 0 };
 
 export interface LocalInput {
   history: readonly EventLike[];

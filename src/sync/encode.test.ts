@@ -62,6 +62,18 @@ describe('encodeFixed', () => {
     expect(ups).toBeLessThan(0.345);
   });
 
+  test('by default draws from the CSPRNG, in chunks: every chunk rounds a third-of-a-step value up about a third of the time', () => {
+    const chunk = 16384;
+    const v = Float32Array.from({ length: 3 * chunk + 100 }, () => 1 / 3);
+    const codes = encodeFixed(v, 1);
+    for (let start = 0; start < v.length - 100; start += chunk) {
+      const ups = codes.subarray(start, start + chunk).filter((c) => c === 1).length / chunk;
+      expect(ups).toBeGreaterThan(0.31);
+      expect(ups).toBeLessThan(0.355);
+    }
+    expect(new Set(codes)).toEqual(new Set([0, 1]));
+  });
+
   test('never emits -32768, even for values at or past -C', () => {
     const scale = 32767;
     const v = Float32Array.from([-1, -1.0000001, -1.5, -1e9, 1, 1.5, 1e9, -0.99999994]);
@@ -102,6 +114,16 @@ describe('round trip through the server decoder', () => {
     const bytes = new Uint8Array(encodeFixed(Float32Array.of(1 / 256, -1 / 256), 256, seeded(9)).buffer);
     expect(Array.from(bytes)).toEqual([1, 0, 0xff, 0xff]);
     expect(decodeUpdate(bytes, 2, 256)).toEqual(Float32Array.of(1 / 256, -1 / 256));
+  });
+
+  test('an update at an odd offset of its buffer (as in Node\'s pooled Buffers) decodes the same', () => {
+    const codes = Int16Array.of(300, -7, 32767, -32767);
+    const shifted = new Uint8Array(codes.byteLength + 1);
+    shifted.set(new Uint8Array(codes.buffer), 1);
+    const odd = shifted.subarray(1);
+    expect(odd.byteOffset % 2).toBe(1);
+    expect(decodeUpdate(odd, 4, 100)).toEqual(decodeUpdate(new Uint8Array(codes.buffer), 4, 100));
+    expect(decodeUpdate(odd, 4, 100)).toEqual(Float32Array.from([3, -0.07, 327.67, -327.67]));
   });
 
   test('the decoder refuses the -32768 code and a wrong length', () => {

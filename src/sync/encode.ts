@@ -22,17 +22,38 @@ export function clipToNorm(v: Float32Array, bound: number): number {
 }
 
 /** Fixed point with stochastic rounding (unbiased: E[decode(encode(v))] = v). Non-finite values
- *  are refused rather than encoded. */
-export function encodeFixed(v: Float32Array, scale: number, random: () => number): Int16Array {
+ *  are refused rather than encoded. The rounding draws come from `random` when given (tests seed
+ *  it), otherwise from the platform's CSPRNG in bulk: a call per value would cost more than the
+ *  rest of the encoding. */
+export function encodeFixed(v: Float32Array, scale: number, random?: () => number): Int16Array {
   const out = new Int16Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    if (!Number.isFinite(v[i])) throw new Error(`update: value ${i} is not finite`);
-    const x = v[i] * scale;
-    const low = Math.floor(x);
-    const code = low + (random() < x - low ? 1 : 0);
-    out[i] = Math.max(-MAX_CODE, Math.min(MAX_CODE, code));
+  const draws = new Float64Array(Math.min(v.length, DRAW_CHUNK));
+  for (let start = 0; start < v.length; start += draws.length) {
+    fillUniform(draws, random);
+    const end = Math.min(v.length, start + draws.length);
+    for (let i = start; i < end; i++) {
+      if (!Number.isFinite(v[i])) throw new Error(`update: value ${i} is not finite`);
+      const x = v[i] * scale;
+      const low = Math.floor(x);
+      const code = draws[i - start] < x - low ? low + 1 : low;
+      out[i] = code > MAX_CODE ? MAX_CODE : code < -MAX_CODE ? -MAX_CODE : code;
+    }
   }
   return out;
+}
+
+// getRandomValues fills at most 65,536 bytes a call.
+const DRAW_CHUNK = 16384;
+const bits = new Uint32Array(DRAW_CHUNK);
+
+function fillUniform(out: Float64Array, random?: () => number): void {
+  if (random) {
+    for (let i = 0; i < out.length; i++) out[i] = random();
+    return;
+  }
+  const b = bits.subarray(0, out.length);
+  crypto.getRandomValues(b);
+  for (let i = 0; i < out.length; i++) out[i] = b[i] / 4294967296;
 }
 
 /** A fresh random token for one upload (hex). */

@@ -7,8 +7,9 @@ import { getRound, sendUpdate } from '../sync/client';
 import type { Store } from '../store';
 
 const LAST_KEY = 'fl:last';
-/** New interest events since the device's last contribution before it contributes again. */
-export const MIN_NEW_EVENTS = 4;
+/** New interest events since the device's last contribution before it contributes again (as many
+ *  as the local update needs at all: src/model/local-update.ts). */
+export const MIN_NEW_EVENTS = 3;
 
 export interface Contributor {
   readonly version: string;
@@ -55,7 +56,7 @@ async function contributeOnce(base: string, store: Store, model: Contributor, hi
   const delta = await model.localDelta(round.weights, history, offered);
   if (!delta || delta.length !== round.length) return 'not-enough-history';
   clipToNorm(delta, round.clipNorm);
-  const update = encodeFixed(delta, round.scale, Math.random);
+  const update = encodeFixed(delta, round.scale);
   // Marked before the upload, not after: the server may count an upload whose page was left before
   // the answer came, and a device must never count twice in a round. A failed upload skips the round.
   await store.setState(LAST_KEY, { round: round.round, newest: Math.max(0, ...history.map((e) => e.id ?? 0)) } satisfies Last);
