@@ -23,19 +23,18 @@ export function clipToNorm(v: Float32Array, bound: number): number {
 
 /** Fixed point with stochastic rounding (unbiased: E[decode(encode(v))] = v). Non-finite values
  *  are refused rather than encoded. The rounding draws come from `random` when given (tests seed
- *  it), otherwise from the platform's CSPRNG in bulk: a call per value would cost more than the
- *  rest of the encoding. */
+ *  it), otherwise from the platform's CSPRNG, a chunk of 32-bit draws at a time. */
 export function encodeFixed(v: Float32Array, scale: number, random?: () => number): Int16Array {
   const out = new Int16Array(v.length);
-  const draws = new Float64Array(Math.min(v.length, DRAW_CHUNK));
-  for (let start = 0; start < v.length; start += draws.length) {
-    fillUniform(draws, random);
-    const end = Math.min(v.length, start + draws.length);
+  for (let start = 0; start < v.length; start += DRAW_CHUNK) {
+    const end = Math.min(v.length, start + DRAW_CHUNK);
+    const draws = uniformBits(end - start, random);
     for (let i = start; i < end; i++) {
       if (!Number.isFinite(v[i])) throw new Error(`update: value ${i} is not finite`);
       const x = v[i] * scale;
       const low = Math.floor(x);
-      const code = draws[i - start] < x - low ? low + 1 : low;
+      // Rounds up with probability x - low: a uniform 32-bit draw falls below (x - low)·2³².
+      const code = draws[i - start] < (x - low) * TWO_32 ? low + 1 : low;
       out[i] = code > MAX_CODE ? MAX_CODE : code < -MAX_CODE ? -MAX_CODE : code;
     }
   }
@@ -44,16 +43,13 @@ export function encodeFixed(v: Float32Array, scale: number, random?: () => numbe
 
 // getRandomValues fills at most 65,536 bytes a call.
 const DRAW_CHUNK = 16384;
-const bits = new Uint32Array(DRAW_CHUNK);
+const TWO_32 = 2 ** 32;
 
-function fillUniform(out: Float64Array, random?: () => number): void {
-  if (random) {
-    for (let i = 0; i < out.length; i++) out[i] = random();
-    return;
-  }
-  const b = bits.subarray(0, out.length);
-  crypto.getRandomValues(b);
-  for (let i = 0; i < out.length; i++) out[i] = b[i] / 4294967296;
+function uniformBits(n: number, random?: () => number): Uint32Array {
+  if (!random) return crypto.getRandomValues(new Uint32Array(n));
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * TWO_32);
+  return out;
 }
 
 /** A fresh random token for one upload (hex). */
