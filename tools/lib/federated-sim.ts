@@ -37,7 +37,7 @@ export interface SimOptions {
 }
 
 // The README's figures: K = 768 at z = 0.675, as many rounds as ε = 8 allows up to 120 (116 on
-// Beauty's 22,363 clients). At the same compute, 768 × 100 beat 640 × 120 (one run each, README).
+// Beauty's 22,363 clients). At the same compute, 768 × 100 (0.0248, 0.0240) beat 640 × 120 (0.0236; README).
 export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights'> = {
   rounds: 120,
   cohort: 768,
