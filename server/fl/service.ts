@@ -97,8 +97,12 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
   const spentAfterNextRound = (rounds: { samplingRate: number; noiseMultiplier: number }[]) =>
     spent([...rounds, { samplingRate: cfg.cohort / cfg.population, noiseMultiplier: cfg.noiseMultiplier }]);
 
-  const finished = (rounds: { samplingRate: number; noiseMultiplier: number }[]) =>
-    rounds.length >= cfg.rounds || spentAfterNextRound(rounds) > cfg.epsilonBudget;
+  /** Why training has stopped after `rounds`, or null while it goes on. */
+  const stopReason = (rounds: { samplingRate: number; noiseMultiplier: number }[]) =>
+    rounds.length >= cfg.rounds ? `FL_ROUNDS (${cfg.rounds}) rounds are done`
+    : spentAfterNextRound(rounds) > cfg.epsilonBudget ? 'the privacy budget is spent'
+    : null;
+  const finished = (rounds: { samplingRate: number; noiseMultiplier: number }[]) => stopReason(rounds) !== null;
 
   // The learning rate decays over the rounds training will run: FL_ROUNDS, or as many as the
   // budget allows at this configuration.
@@ -226,10 +230,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
       if (!token || !/^[0-9a-f]{32}$/.test(token)) throw new HttpError(400, 'x-shelfwise-token: expected 32 hex digits');
       return store.transaction(async (tx) => {
         const info = await roundInfo(tx);
-        if (info.status === 'stopped') {
-          const done = (await tx.aggregatedRounds()).length >= cfg.rounds;
-          throw new HttpError(409, done ? `training has stopped: FL_ROUNDS (${cfg.rounds}) rounds are done` : 'training has stopped: the privacy budget is spent');
-        }
+        if (info.status === 'stopped') throw new HttpError(409, `training has stopped: ${stopReason(await tx.aggregatedRounds())}`);
         if (roundId !== info.round) throw new HttpError(409, `round ${roundId} is not open (the open round is ${info.round})`);
         await tx.lockRound(info.round);
         if (input.model !== info.model.version) throw new HttpError(409, `update computed on model ${input.model}; round ${info.round} trains ${info.model.version}`);
