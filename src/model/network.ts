@@ -79,8 +79,17 @@ function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   return y;
 }
 
-function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
-  return rate > 0 ? tf.dropout(x, rate) : x;
+/** Dropout while training: a rate, and optionally a seed that makes the masks reproducible. */
+export type Dropout = number | { rate: number; seed: number };
+
+type Drop = (x: tf.Tensor) => tf.Tensor;
+
+/** One forward pass's dropout. Seeded, its k-th mask comes from seed + k: reruns draw the same
+ *  masks, and the layers of a pass do not share one. */
+function dropper(d: Dropout): Drop {
+  const { rate, seed } = typeof d === 'number' ? { rate: d, seed: undefined } : d;
+  let k = 0;
+  return (x) => (rate > 0 ? tf.dropout(x, rate, undefined, seed === undefined ? undefined : seed + k++) : x);
 }
 
 /** Additive attention mask [batch, 1, T, T]: a slot sees itself and older real events only. */
@@ -96,35 +105,36 @@ function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
   return tf.transpose(tf.reshape(x, [B, T, heads, d! / heads]), [0, 2, 1, 3]);
 }
 
-function attention(x: tf.Tensor, w: Weights, p: string, cfg: ModelConfig, mask: tf.Tensor4D, rate: number): tf.Tensor {
+function attention(x: tf.Tensor, w: Weights, p: string, cfg: ModelConfig, mask: tf.Tensor4D, drop: Drop): tf.Tensor {
   const [B, T, d] = x.shape;
   const q = splitHeads(dense(x, w[`${p}/wq`]), cfg.heads);
   const k = splitHeads(dense(x, w[`${p}/wk`]), cfg.heads);
   const v = splitHeads(dense(x, w[`${p}/wv`]), cfg.heads);
   const logits = tf.add(tf.mul(matMulBT(q, k), 1 / Math.sqrt(d! / cfg.heads)), mask);
-  const mixed = matMul(maybeDropout(tf.softmax(logits), rate), v);
+  const mixed = matMul(drop(tf.softmax(logits)), v);
   const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [B, T, d!]);
   return dense(merged, w[`${p}/wo`]);
 }
 
-function block(x: tf.Tensor, w: Weights, p: string, cfg: ModelConfig, mask: tf.Tensor4D, rate: number): tf.Tensor {
-  const a = attention(layerNorm(x, w[`${p}/ln1_g`], w[`${p}/ln1_b`]), w, p, cfg, mask, rate);
-  const h = tf.add(x, maybeDropout(a, rate));
+function block(x: tf.Tensor, w: Weights, p: string, cfg: ModelConfig, mask: tf.Tensor4D, drop: Drop): tf.Tensor {
+  const a = attention(layerNorm(x, w[`${p}/ln1_g`], w[`${p}/ln1_b`]), w, p, cfg, mask, drop);
+  const h = tf.add(x, drop(a));
   const y = layerNorm(h, w[`${p}/ln2_g`], w[`${p}/ln2_b`]);
   const f = dense(tf.relu(dense(y, w[`${p}/ffn1`], w[`${p}/ffn1_b`])), w[`${p}/ffn2`], w[`${p}/ffn2_b`]);
-  return tf.add(h, maybeDropout(f, rate));
+  return tf.add(h, drop(f));
 }
 
 /** The shopper's state after each slot [batch, length, d]. `dropout` > 0 only while training. */
-export function encode(w: Weights, cfg: ModelConfig, b: BatchTensors, dropout = 0): tf.Tensor3D {
+export function encode(w: Weights, cfg: ModelConfig, b: BatchTensors, dropout: Dropout = 0): tf.Tensor3D {
+  const drop = dropper(dropout);
   const events = tf.addN([
     itemVectors(w, b.items),
     embed(w.event_type as tf.Tensor2D, b.types),
     embed(w.position as tf.Tensor2D, b.positions),
   ]);
-  let x: tf.Tensor = maybeDropout(tf.reshape(events, [b.batch, b.length, cfg.dim]), dropout);
+  let x: tf.Tensor = drop(tf.reshape(events, [b.batch, b.length, cfg.dim]));
   const mask = attentionMask(b.mask);
-  for (let i = 0; i < cfg.blocks; i++) x = block(x, w, `block${i}`, cfg, mask, dropout);
+  for (let i = 0; i < cfg.blocks; i++) x = block(x, w, `block${i}`, cfg, mask, drop);
   return layerNorm(x, w.final_ln_g, w.final_ln_b) as tf.Tensor3D;
 }
 

@@ -3,7 +3,7 @@
 // (Klenitskiy & Vasilev, RecSys 2023), and sharing negatives across the batch keeps it one matmul.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './config';
-import { encode, itemBias, itemVectors, type BatchTensors, type ItemTensors } from './network';
+import { encode, itemBias, itemVectors, type BatchTensors, type Dropout, type ItemTensors } from './network';
 import { embed } from './embed';
 import { matMulBT } from './matmul';
 import { logSumExpLast } from './logsumexp';
@@ -26,7 +26,7 @@ export function nextItemLoss(
   w: Weights,
   cfg: ModelConfig,
   x: ObjectiveInputs,
-  dropout: number,
+  dropout: Dropout,
   personal?: tf.Tensor2D,
 ): tf.Scalar {
   const states = tf.reshape(encode(w, cfg, x.inputs, dropout), [-1, cfg.dim]) as tf.Tensor2D;

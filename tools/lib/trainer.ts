@@ -146,8 +146,10 @@ async function runEpoch(
   for (const batch of batches) {
     (optimizer as unknown as { learningRate: number }).learningRate = schedule(steps / batches.length);
     const negatives = sampleDistinct(codes.count, opts.negatives, random);
+    // Dropout masks from the run's seed too: the same command trains the same model.
+    const dropout = { rate: opts.dropout, seed: Math.floor(random() * 2 ** 31) };
     const vars = opts.trainable?.map((n) => w[n]);
-    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), opts.dropout), true, vars);
+    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), dropout), true, vars);
     total += (await loss!.data())[0];
     loss!.dispose();
     steps++;

@@ -6,7 +6,7 @@ import { createWeights, weightSpecs, type Weights } from '../weights';
 import { scoreCandidates } from '../score';
 import { weightsToArrays, weightsFromArrays } from '../tensors';
 import { makeTrainArrays } from '../train-batch';
-import { batchTensors, itemTensors } from '../network';
+import { batchTensors, encode, itemTensors, type Dropout } from '../network';
 import { collisionMask, nextItemLoss } from '../objective';
 import { encodeItems } from '../features';
 import { HISTORY, ITEMS, TINY } from './fixture';
@@ -95,6 +95,25 @@ export function modelSuite(backend: string, available: () => Promise<boolean>) {
       expect(Number.isFinite(first)).toBe(true);
       expect(last).toBeLessThan(first * 0.8);
     }, 120_000); // SwiftShader runs a GPU training step in about a second
+
+    test('seeded dropout draws the same masks again; another seed, or none, draws others', async (ctx) => {
+      if (!ok) return ctx.skip();
+      const codes = encodeItems(ITEMS, TINY);
+      const arrays = makeTrainArrays([{ items: [0, 4, 8, 12, 16], types: [1, 1, 1, 4, 5] }], codes, TINY);
+      const states = async (dropout: Dropout) => {
+        const t = tf.tidy(() => encode(w, TINY, batchTensors(arrays.inputs, TINY), dropout));
+        const v = Array.from(await t.data());
+        t.dispose();
+        return v;
+      };
+      const plain = await states(0);
+      const seeded = await states({ rate: 0.3, seed: 11 });
+      expect(await states({ rate: 0.3, seed: 11 })).toEqual(seeded);
+      expect(seeded).not.toEqual(plain);
+      expect(await states({ rate: 0.3, seed: 12 })).not.toEqual(seeded);
+      expect(await states(0.3)).not.toEqual(seeded);
+      expect(await states({ rate: 0, seed: 11 })).toEqual(plain);
+    });
 
     test('adaptation weighs the older part of a long history only when it predicts the held-out event better', async (ctx) => {
       if (!ok) return ctx.skip();
