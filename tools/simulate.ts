@@ -36,7 +36,7 @@ const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clie
   [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--server-epsilon X] [--server-beta1 X] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X] [--local-min-events N]
   [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N]
   [--start-epochs N] [--central-epochs N] [--start-minutes M] [--central-minutes M]   (minutes: optional time caps)
-  [--start-model <dir>]   reuse the starting model saved there by an earlier run (same data, share and seed); saved there otherwise`;
+  [--start-model <dir>]   reuse the starting model saved there by an earlier run (same data, share, seed and start epochs); saved there otherwise`;
 const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'server-epsilon', 'server-beta1', 'local-steps', 'local-lr', 'local-negatives', 'local-dropout', 'local-min-events', 'public-share', 'weights', 'seed', 'threads', 'start-epochs', 'central-epochs', 'central-minutes', 'start-minutes', 'start-model', 'help'];
 
 // About 2.5 and 4.2 minutes on the reference machine (2 cores), what the 3- and 5-minute budgets
