@@ -61,6 +61,7 @@ describe('train + eval on the tiny fixture', () => {
     // Every server-optimizer flag reaches the run (an ignored one once mislabelled an experiment).
     expect(r).toMatchObject({ server_optimizer: 'adam', server_beta1: 0.8, server_learning_rate: 0.02 });
     for (const m of [r.federated, r.centralized, r.start]) expect(Object.keys(m)).toEqual(['HR@10', 'NDCG@10', 'MRR@10', 'HR@20', 'MRR@20']);
+    expect(r.central_epochs).toBeGreaterThan(0); // trained in its own thread beside the rounds
     expect(r.epsilon).toBeGreaterThan(0);
     expect(r.epsilon).toBeLessThanOrEqual(8);
     expect(typeof r.seconds).toBe('number');

@@ -30,7 +30,8 @@ import type { ModelConfig } from '../src/model/config';
 import type { ItemCodes } from '../src/model/features';
 import type { Sequence } from '../src/model/batch';
 import type { Weights } from '../src/model/weights';
-import type { Case } from './lib/split';
+import type { Case, Split } from './lib/split';
+import type { Dataset } from './lib/dataset';
 
 const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clients N] [--rounds R] [--cohort K]
   [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--server-epsilon X] [--server-beta1 X] [--local-steps N] [--local-lr X] [--local-negatives N] [--local-dropout X] [--local-min-events N]
@@ -44,15 +45,31 @@ const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta'
 const START_EPOCHS = 30;
 const CENTRAL_EPOCHS = 16;
 
-interface WorkerInit {
+/** What a worker thread is started with: a share of the clients, or the centralized reference. */
+type WorkerInit = ClientsInit | CentralInit;
+
+interface Common {
   data: string;
   clients: number;
   publicShare: number;
   seed: number;
-  names: string[];
+  /** The start's values of every weight. */
   weights: NamedArray[];
+}
+
+interface ClientsInit extends Common {
+  role: 'clients';
+  names: string[];
   sim: Pick<SimOptions, 'clipNorm' | 'local' | 'seed'>;
 }
+
+interface CentralInit extends Common {
+  role: 'central';
+  train: Omit<TrainOptions, 'log'>;
+}
+
+/** What the central worker sends back: its log lines, then its result (or an error). */
+type CentralMessage = { log: string } | { weights: NamedArray[]; epochs: number; bestEpoch: number } | { error: string };
 
 async function setup(data: string, clientsWanted: number, publicShare: number, seed: number) {
   const ds = await loadDataset(data);
@@ -69,8 +86,9 @@ async function workerMain() {
   await useBackend('wasm');
   const init = workerData as WorkerInit;
   const { ds, split, clientIdx } = await setup(init.data, init.clients, init.publicShare, init.seed);
-  const w = weightsFromArrays(weightSpecs(configFor(ds.items.length, false, {})), init.weights);
   const cfg = configFor(ds.items.length, false, {});
+  const w = weightsFromArrays(weightSpecs(cfg), init.weights);
+  if (init.role === 'central') return centralMain(init, ds, split, clientIdx, cfg, w);
   // A client's data is its training history: every event but the validation and test targets.
   const clients = clientIdx.map((i) => ({ ...split.test[i], history: split.train[i] }));
   const run = clientSide(w, cfg, init.names, ds, clients, popularityCounts(ds.items.length, split.train), init.sim);
@@ -81,6 +99,30 @@ async function workerMain() {
       (err) => parentPort!.postMessage({ error: String(err?.stack ?? err) }),
     ),
   );
+}
+
+/** The centralized reference, in its own thread: central training is single-threaded, so it
+ *  overlaps with the federated rounds instead of leaving a core idle before them. */
+async function centralMain(init: CentralInit, ds: Dataset, split: Split, clientIdx: number[], cfg: ModelConfig, start: Weights) {
+  const post = (msg: CentralMessage) => parentPort!.postMessage(msg);
+  const log = (line: string) => post({ log: line });
+  const codes = catalogCodes(ds.items, cfg);
+  const central = await trainModel(cfg, codes, clientIdx.map((i) => split.train[i]), clientIdx.map((i) => split.valid[i]), { ...init.train, log }, start);
+  post({ weights: await weightsToArrays(central.weights), epochs: central.epochs.length, bestEpoch: central.bestEpoch });
+}
+
+/** Starts the central worker; resolves with its trained weights. */
+function trainCentral(self: string, init: CentralInit, log: (line: string) => void): Promise<{ weights: NamedArray[]; epochs: number; bestEpoch: number }> {
+  const worker = new Worker(self, { workerData: init });
+  return new Promise((resolve, reject) => {
+    worker.on('message', (msg: CentralMessage) => {
+      if ('log' in msg) return log(msg.log);
+      void worker.terminate();
+      if ('error' in msg) reject(new Error(`central training: ${msg.error}`));
+      else resolve(msg);
+    });
+    worker.once('error', reject);
+  });
 }
 
 async function main() {
@@ -126,9 +168,12 @@ async function main() {
   //    trains, so the gap is what federation and privacy cost.
   const which = stringFlag(flags, 'weights', 'dense')!;
   const federated = which === 'all' || which === 'dense' ? federatedNames(weightSpecs(cfg), which) : which.split(',').filter(Boolean);
-  const central = await trainModel(cfg, codes, clientIdx.map(trainOf), clientIdx.map(validOf), { ...trainBudget('central', CENTRAL_EPOCHS), trainable: federated }, start);
-  const centralMetrics = eval_(central.weights);
-  log(`centralized: NDCG@10 ${centralMetrics['NDCG@10'].toFixed(4)}`);
+  //    It trains in a worker thread while the federated rounds run.
+  const startArrays = await weightsToArrays(start);
+  const self = fileURLToPath(import.meta.url);
+  const common = { data, clients: clients.length, publicShare, seed, weights: startArrays };
+  const { log: _, ...centralOpts } = { ...trainBudget('central', CENTRAL_EPOCHS), trainable: federated };
+  const centralRun = trainCentral(self, { ...common, role: 'central', train: centralOpts }, (l) => log(`  central: ${l.trim()}`));
 
   // 3. Federated with DP: every client, K per round, until the rounds or the ε budget run out.
   const cohort = Math.min(numberFlag(flags, 'cohort', SIM_DEFAULTS.cohort, positiveInt), clients.length);
@@ -163,12 +208,13 @@ async function main() {
     log,
   };
   log(`federated: ${rounds} rounds (ε budget allows ${allowed}) of ${cohort} clients, z=${noise}, C=${sim.clipNorm}, ${federated.length} weights`);
-  const startArrays = await weightsToArrays(start);
-  const init: WorkerInit = { data, clients: clients.length, publicShare, seed, names: federated, weights: startArrays, sim: { clipNorm: sim.clipNorm, local: sim.local, seed } };
-  const self = fileURLToPath(import.meta.url);
-  const fed = await simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async (r, w) => {
+  const init: ClientsInit = { ...common, role: 'clients', names: federated, sim: { clipNorm: sim.clipNorm, local: sim.local, seed } };
+  const fedRun = simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async (r, w) => {
     if (r % Math.max(10, Math.ceil(rounds / 4)) === 0 && r < rounds) log(`  round ${r}: NDCG@10 ${eval_(w)['NDCG@10'].toFixed(4)}`);
   });
+  const [fed, central] = await Promise.all([fedRun, centralRun]);
+  const centralMetrics = eval_(weightsFromArrays(weightSpecs(cfg), central.weights));
+  log(`centralized: NDCG@10 ${centralMetrics['NDCG@10'].toFixed(4)}`);
   const fedMetrics = eval_(fed);
   const eps = epsilonAfter(q, noise, rounds, delta);
   const out = {
@@ -176,7 +222,7 @@ async function main() {
     federated: fedMetrics,
     centralized: centralMetrics,
     start: startMetrics,
-    central_epochs: central.epochs.length,
+    central_epochs: central.epochs,
     central_best_epoch: central.bestEpoch,
     ratio_ndcg10: fedMetrics['NDCG@10'] / centralMetrics['NDCG@10'],
     epsilon: eps,
