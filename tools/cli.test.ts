@@ -54,12 +54,12 @@ describe('train + eval on the tiny fixture', () => {
   test('simulate: federated vs centralized from one start, with the privacy spent', () => {
     const out = join(dir, 'sim.json');
     const start = join(dir, 'start');
-    const args = ['--data', FIXTURE, '--json', out, '--cohort', '10', '--rounds', '2', '--noise', '2', '--epsilon', '8', '--threads', '1', '--start-minutes', '0.05', '--central-minutes', '0.05', '--start-model', start, '--server-beta1', '0.8', '--server-lr', '0.02'];
+    const args = ['--data', FIXTURE, '--json', out, '--cohort', '10', '--rounds', '2', '--noise', '2', '--epsilon', '8', '--threads', '1', '--start-minutes', '0.05', '--central-minutes', '0.05', '--start-model', start, '--server-beta1', '0.8', '--server-lr', '0.02', '--server-final-rate', '0.3'];
     run('simulate', ...args);
     const r = JSON.parse(readFileSync(out, 'utf8'));
     expect(r).toMatchObject({ dataset: 'tiny', rounds: 2, clients_per_round: 10, delta: 1e-5, noise_multiplier: 2 });
     // Every server-optimizer flag reaches the run (an ignored one once mislabelled an experiment).
-    expect(r).toMatchObject({ server_optimizer: 'adam', server_beta1: 0.8, server_learning_rate: 0.02 });
+    expect(r).toMatchObject({ server_optimizer: 'adam', server_beta1: 0.8, server_learning_rate: 0.02, server_final_rate: 0.3 });
     for (const m of [r.federated, r.centralized, r.start]) expect(Object.keys(m)).toEqual(['HR@10', 'NDCG@10', 'MRR@10', 'HR@20', 'MRR@20']);
     expect(r.central_epochs).toBeGreaterThan(0); // trained in its own thread beside the rounds
     expect(r.epsilon).toBeGreaterThan(0);

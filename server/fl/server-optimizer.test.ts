@@ -52,10 +52,11 @@ describe('optimizer state bytes', () => {
 
 describe('roundRate', () => {
   test('a cosine from the base rate at round 1 to final × base at the horizon, flat after it', () => {
-    expect(roundRate(0.01, 1, 101)).toBeCloseTo(0.01, 12);
-    expect(roundRate(0.01, 51, 101)).toBeCloseTo(0.0055, 12);
-    expect(roundRate(0.01, 101, 101)).toBeCloseTo(0.001, 12);
-    expect(roundRate(0.01, 500, 101)).toBeCloseTo(0.001, 12);
-    expect(roundRate(0.01, 1, 1)).toBe(0.01);
+    expect(roundRate(0.01, 1, 101, 0.1)).toBeCloseTo(0.01, 12);
+    expect(roundRate(0.01, 51, 101, 0.1)).toBeCloseTo(0.0055, 12);
+    expect(roundRate(0.01, 101, 101, 0.1)).toBeCloseTo(0.001, 12);
+    expect(roundRate(0.01, 500, 101, 0.1)).toBeCloseTo(0.001, 12);
+    expect(roundRate(0.01, 1, 1, 0.1)).toBe(0.01);
+    expect(roundRate(0.01, 101, 101, 0.5)).toBeCloseTo(0.005, 12);
   });
 });

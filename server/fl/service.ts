@@ -143,7 +143,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
     const state = serverStep(flat, mean, decodeState(await tx.optimizerState(model.version), flat.length), {
       ...SERVER_OPTIMIZER_DEFAULTS,
       kind: cfg.serverOptimizer,
-      learningRate: roundRate(cfg.serverLearningRate, done + 1, horizon),
+      learningRate: roundRate(cfg.serverLearningRate, done + 1, horizon, SERVER_OPTIMIZER_DEFAULTS.finalRate),
       epsilon: cfg.serverEpsilon,
     });
     let offset = 0;

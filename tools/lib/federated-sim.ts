@@ -98,7 +98,7 @@ export async function simulateFederated(
       const received = acc.count;
       if (received >= MIN_COHORT) {
         const flat = flatten(values);
-        state = serverStep(flat, acc.finish(), state, { ...opts.server, learningRate: roundRate(opts.server.learningRate, round, opts.rounds) });
+        state = serverStep(flat, acc.finish(), state, { ...opts.server, learningRate: roundRate(opts.server.learningRate, round, opts.rounds, opts.server.finalRate) });
         assign(global, names, flat);
       }
       opts.log(`round ${round}/${opts.rounds}: ${received} updates, ${((Date.now() - started) / 1000).toFixed(1)}s`);
