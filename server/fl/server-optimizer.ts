@@ -20,9 +20,9 @@ export interface ServerOptimizerOptions {
   finalRate: number;
 }
 
-/** The recipe of the README's `npm run simulate` figures. */
 // finalRate 0.5: with K = 2048 the model still improves in the last of Beauty's 58 rounds, and a
 // decay to 0.1 stalled it there (README, "What federation costs").
+/** The recipe of the README's `npm run simulate` figures. */
 export const SERVER_OPTIMIZER_DEFAULTS: ServerOptimizerOptions = { kind: 'adam', learningRate: 1e-2, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, finalRate: 0.5 };
 
 /** Adam's moments; carried from one round to the next (null before the first). */
