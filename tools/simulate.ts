@@ -68,8 +68,11 @@ interface CentralInit extends Common {
   train: Omit<TrainOptions, 'log'>;
 }
 
+/** The centralized reference's trained weights and how its training went. */
+type CentralResult = { weights: NamedArray[]; epochs: number; bestEpoch: number };
+
 /** What the central worker sends back: its log lines, then its result (or an error). */
-type CentralMessage = { log: string } | { weights: NamedArray[]; epochs: number; bestEpoch: number } | { error: string };
+type CentralMessage = { log: string } | CentralResult | { error: string };
 
 async function setup(data: string, clientsWanted: number, publicShare: number, seed: number) {
   const ds = await loadDataset(data);
@@ -112,7 +115,7 @@ async function centralMain(init: CentralInit, ds: Dataset, split: Split, clientI
 }
 
 /** Starts the central worker; resolves with its trained weights. */
-function trainCentral(self: string, init: CentralInit, log: (line: string) => void): Promise<{ weights: NamedArray[]; epochs: number; bestEpoch: number }> {
+function trainCentral(self: string, init: CentralInit, log: (line: string) => void): Promise<CentralResult> {
   const worker = new Worker(self, { workerData: init });
   return new Promise((resolve, reject) => {
     worker.on('message', (msg: CentralMessage) => {
@@ -122,6 +125,8 @@ function trainCentral(self: string, init: CentralInit, log: (line: string) => vo
       else resolve(msg);
     });
     worker.once('error', reject);
+    // A worker that ends without its result would otherwise leave the run waiting for ever.
+    worker.once('exit', (code) => reject(new Error(`central training: the worker exited (${code}) without a result`)));
   });
 }
 
