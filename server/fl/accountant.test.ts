@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { epsilon, epsilonAfter, maxRounds, ORDERS, rdp, rdpSampledGaussian } from './accountant';
+import { epsilon, epsilonAfter, logErfc, maxRounds, ORDERS, rdp, rdpSampledGaussian } from './accountant';
 
 describe('RDP accountant for the sampled Gaussian mechanism', () => {
   test('q = 1 is the plain Gaussian mechanism: RDP = α / (2z²)', () => {
@@ -13,6 +13,21 @@ describe('RDP accountant for the sampled Gaussian mechanism', () => {
     expect(classic).toBeCloseTo(3.01, 2);
     expect(epsilon(r, 1e-5).epsilon).toBeLessThan(classic);
     expect(epsilon(r, 1e-5).epsilon).toBeGreaterThan(2.4);
+  });
+  test('fractional orders: the tail-integral series agrees with the binomial sum at the integers next to it, and RDP grows with the order', () => {
+    for (const [q, z] of [[0.09, 0.85], [0.01, 1.1], [0.3, 2]]) {
+      for (const a of [2, 3, 5]) {
+        expect(rdpSampledGaussian(q, z, a + 1e-9)).toBeCloseTo(rdpSampledGaussian(q, z, a), 8);
+        expect(rdpSampledGaussian(q, z, a - 1e-9)).toBeCloseTo(rdpSampledGaussian(q, z, a), 8);
+      }
+      const grid = [1.25, 1.5, 2, 2.5, 3, 3.5, 4].map((a) => rdpSampledGaussian(q, z, a));
+      grid.slice(1).forEach((r, i) => expect(r).toBeGreaterThan(grid[i]));
+    }
+  });
+  test('log erfc is accurate from the centre to far tails', () => {
+    const known: [number, number][] = [[0, 1], [0.5, 0.4795001222], [1, 0.157299207], [3, 2.2090497e-5], [-1, 1.842700793], [10, 2.0884875837625e-45]];
+    for (const [x, v] of known) expect(Math.abs(Math.exp(logErfc(x)) / v - 1)).toBeLessThan(2e-7);
+    expect(logErfc(40)).toBeCloseTo(-1600 - Math.log(40 * Math.sqrt(Math.PI)), 3);
   });
   test('ε grows with rounds and sampling rate, shrinks with noise', () => {
     expect(epsilonAfter(0.01, 1, 200, 1e-5)).toBeGreaterThan(epsilonAfter(0.01, 1, 100, 1e-5));

@@ -2,8 +2,14 @@
 // mechanism of DP-FedAvg (McMahan et al. 2018): each round samples clients with probability q,
 // clips each client's update to norm C and adds N(0, (zC)^2) to their sum.
 
-/** RDP orders: the integer orders used by TF Privacy's accountant, enough for ε in 0.1..100. */
-export const ORDERS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 20, 24, 28, 32, 48, 64, 96, 128, 256, 512];
+/** RDP orders: TF Privacy's default grid with quarter steps up to 4, enough for ε in 0.1..100.
+ *  At DP-FedAvg's small noise multipliers the best order lies between 2 and 4, where a grid of
+ *  integers alone can overstate ε (K = 1024, z = 0.675, 58 rounds on Beauty: 8.02 at order 3,
+ *  7.79 at order 2.75). */
+export const ORDERS = [
+  1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 3.75, 4, 4.5, 5, 5.5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 20, 24, 28, 32, 48, 64, 96,
+  128, 256, 512,
+];
 
 function logAdd(a: number, b: number): number {
   if (a === -Infinity) return b;
@@ -17,17 +23,68 @@ function logBinomial(n: number, k: number): number {
   return s;
 }
 
-/** RDP of one round at integer order α: log(A_α)/(α-1), A_α = Σ_k C(α,k)(1-q)^(α-k) q^k e^((k²-k)/(2z²)). */
+function logSub(a: number, b: number): number {
+  if (b === -Infinity) return a;
+  if (b >= a) return -Infinity; // the series' partial sums stay positive; guard rounding only
+  return a + Math.log1p(-Math.exp(b - a));
+}
+
+/** RDP of one round at order α > 1: log(A_α)/(α-1) (Mironov, Talwar & Zhang 2019). */
 export function rdpSampledGaussian(q: number, z: number, alpha: number): number {
   if (q <= 0) return 0;
   if (z <= 0) return Infinity;
   if (q >= 1) return alpha / (2 * z * z);
+  return (Number.isInteger(alpha) ? logAInteger(q, z, alpha) : logAFractional(q, z, alpha)) / (alpha - 1);
+}
+
+/** Integer α: A_α = Σ_k C(α,k)(1-q)^(α-k) q^k e^((k²-k)/(2z²)). */
+function logAInteger(q: number, z: number, alpha: number): number {
   let logA = -Infinity;
   for (let k = 0; k <= alpha; k++) {
     const term = logBinomial(alpha, k) + (alpha - k) * Math.log1p(-q) + k * Math.log(q) + ((k * k - k) / (2 * z * z));
     logA = logAdd(logA, term);
   }
-  return logA / (alpha - 1);
+  return logA;
+}
+
+/** Fractional α: A_α split at z0 into two convergent series of Gaussian tail integrals (Mironov et
+ *  al. 2019, Section 3.3; TF Privacy's _compute_log_a_frac). */
+function logAFractional(q: number, z: number, alpha: number): number {
+  let a0 = -Infinity;
+  let a1 = -Infinity;
+  const z0 = z * z * Math.log(1 / q - 1) + 0.5;
+  let logCoef = 0; // log |C(α, i)|
+  let sign = 1;
+  for (let i = 0; i < 10000; i++) {
+    if (i > 0) {
+      const f = (alpha - i + 1) / i;
+      logCoef += Math.log(Math.abs(f));
+      if (f < 0) sign = -sign;
+    }
+    const j = alpha - i;
+    const t0 = logCoef + i * Math.log(q) + j * Math.log1p(-q);
+    const t1 = logCoef + j * Math.log(q) + i * Math.log1p(-q);
+    const e0 = Math.log(0.5) + logErfc((i - z0) / (Math.SQRT2 * z));
+    const e1 = Math.log(0.5) + logErfc((z0 - j) / (Math.SQRT2 * z));
+    const s0 = t0 + (i * i - i) / (2 * z * z) + e0;
+    const s1 = t1 + (j * j - j) / (2 * z * z) + e1;
+    if (sign > 0) (a0 = logAdd(a0, s0)), (a1 = logAdd(a1, s1));
+    else (a0 = logSub(a0, s0)), (a1 = logSub(a1, s1));
+    if (Math.max(s0, s1) < -30) break;
+  }
+  return logAdd(a0, a1);
+}
+
+/** log erfc(x), in log space so that far tails do not underflow: the Chebyshev fit of Numerical
+ *  Recipes (relative error below 1.2e-7 everywhere). */
+export function logErfc(x: number): number {
+  const ax = Math.abs(x);
+  const t = 1 / (1 + 0.5 * ax);
+  const poly =
+    -1.26551223 +
+    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const logTail = Math.log(t) - ax * ax + poly; // log erfc(|x|)
+  return x >= 0 ? logTail : Math.log(2 - Math.exp(logTail));
 }
 
 /** RDP of `rounds` compositions, one value per order. */
