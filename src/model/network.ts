@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './config';
 import type { SequenceBatch } from './batch';
 import type { ItemCodes } from './features';
-import { embed } from './embed';
 import { matMul, matMulBT } from './matmul';
+import { reader, type Probes, type Reader } from './client-axis';
 import type { Weights } from './weights';
 
 /** Item codes as tensors: ids [n, itemHashes], cats [n, categoryLevels], brands [n]. */
@@ -46,37 +46,34 @@ export function batchTensors(b: SequenceBatch, cfg: ModelConfig): BatchTensors {
   };
 }
 
-/** Sum of the rows of `table` named by each row of the int matrix `rows` [n, k] -> [n, d]. */
-function sumRows(table: tf.Tensor2D, rows: tf.Tensor2D): tf.Tensor2D {
+/** Sum of the rows of table `name` named by each row of the int matrix `rows` [n, k] -> [n, d]. */
+function sumRows(r: Reader, name: string, rows: tf.Tensor2D): tf.Tensor2D {
   const [n, k] = rows.shape;
-  const looked = embed(table, tf.reshape(rows, [-1]) as tf.Tensor1D);
+  const looked = r.rows(name, tf.reshape(rows, [-1]) as tf.Tensor1D);
   if (k === 1) return looked;
   return tf.sum(tf.reshape(looked, [n, k, -1]), 1);
 }
 
-/** The shared item representation [n, d]. */
-export function itemVectors(w: Weights, items: ItemTensors): tf.Tensor2D {
-  const id = sumRows(w.item as tf.Tensor2D, items.ids);
-  const cat = sumRows(w.category as tf.Tensor2D, items.cats);
-  const brand = embed(w.brand as tf.Tensor2D, items.brands);
-  return tf.addN([id, cat, brand]);
+/** The shared item representation [n, d]. With probes (client-axis.ts), the items are the
+ *  clients' in equal consecutive shares. */
+export function itemVectors(w: Weights, items: ItemTensors, probes?: Probes): tf.Tensor2D {
+  const r = reader(w, probes);
+  return tf.addN([sumRows(r, 'item', items.ids), sumRows(r, 'category', items.cats), r.rows('brand', items.brands)]);
 }
 
 /** Per-item popularity prior [n]. */
-export function itemBias(w: Weights, items: ItemTensors): tf.Tensor1D {
-  return tf.reshape(sumRows(w.item_bias as tf.Tensor2D, items.ids), [-1]);
+export function itemBias(w: Weights, items: ItemTensors, probes?: Probes): tf.Tensor1D {
+  return tf.reshape(sumRows(reader(w, probes), 'item_bias', items.ids), [-1]);
 }
 
-function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+function layerNorm(x: tf.Tensor, r: Reader, gain: string, bias: string): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-6))), gain), bias);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-6))), r.vector(gain)), r.vector(bias));
 }
 
-function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
-  const shape = x.shape;
-  const out = matMul(tf.reshape(x, [-1, shape[shape.length - 1]]), w);
-  const y = tf.reshape(b ? tf.add(out, b) : out, [...shape.slice(0, -1), w.shape[1] as number]);
-  return y;
+function dense(x: tf.Tensor, r: Reader, weight: string, bias?: string): tf.Tensor {
+  const y = r.matMul(x, weight);
+  return bias ? tf.add(y, r.vector(bias)) : y;
 }
 
 /** Dropout while training: a rate, and optionally a seed that makes the masks reproducible. */
@@ -105,37 +102,35 @@ function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
   return tf.transpose(tf.reshape(x, [B, T, heads, d! / heads]), [0, 2, 1, 3]);
 }
 
-function attention(x: tf.Tensor, w: Weights, p: string, cfg: ModelConfig, mask: tf.Tensor4D, drop: Drop): tf.Tensor {
+function attention(x: tf.Tensor, r: Reader, p: string, cfg: ModelConfig, mask: tf.Tensor4D, drop: Drop): tf.Tensor {
   const [B, T, d] = x.shape;
-  const q = splitHeads(dense(x, w[`${p}/wq`]), cfg.heads);
-  const k = splitHeads(dense(x, w[`${p}/wk`]), cfg.heads);
-  const v = splitHeads(dense(x, w[`${p}/wv`]), cfg.heads);
+  const q = splitHeads(dense(x, r, `${p}/wq`), cfg.heads);
+  const k = splitHeads(dense(x, r, `${p}/wk`), cfg.heads);
+  const v = splitHeads(dense(x, r, `${p}/wv`), cfg.heads);
   const logits = tf.add(tf.mul(matMulBT(q, k), 1 / Math.sqrt(d! / cfg.heads)), mask);
   const mixed = matMul(drop(tf.softmax(logits)), v);
   const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [B, T, d!]);
-  return dense(merged, w[`${p}/wo`]);
+  return dense(merged, r, `${p}/wo`);
 }
 
-function block(x: tf.Tensor, w: Weights, p: string, cfg: ModelConfig, mask: tf.Tensor4D, drop: Drop): tf.Tensor {
-  const a = attention(layerNorm(x, w[`${p}/ln1_g`], w[`${p}/ln1_b`]), w, p, cfg, mask, drop);
+function block(x: tf.Tensor, r: Reader, p: string, cfg: ModelConfig, mask: tf.Tensor4D, drop: Drop): tf.Tensor {
+  const a = attention(layerNorm(x, r, `${p}/ln1_g`, `${p}/ln1_b`), r, p, cfg, mask, drop);
   const h = tf.add(x, drop(a));
-  const y = layerNorm(h, w[`${p}/ln2_g`], w[`${p}/ln2_b`]);
-  const f = dense(tf.relu(dense(y, w[`${p}/ffn1`], w[`${p}/ffn1_b`])), w[`${p}/ffn2`], w[`${p}/ffn2_b`]);
+  const y = layerNorm(h, r, `${p}/ln2_g`, `${p}/ln2_b`);
+  const f = dense(tf.relu(dense(y, r, `${p}/ffn1`, `${p}/ffn1_b`)), r, `${p}/ffn2`, `${p}/ffn2_b`);
   return tf.add(h, drop(f));
 }
 
-/** The shopper's state after each slot [batch, length, d]. `dropout` > 0 only while training. */
-export function encode(w: Weights, cfg: ModelConfig, b: BatchTensors, dropout: Dropout = 0): tf.Tensor3D {
+/** The shopper's state after each slot [batch, length, d]. `dropout` > 0 only while training.
+ *  With probes (client-axis.ts), each sequence is a client's. */
+export function encode(w: Weights, cfg: ModelConfig, b: BatchTensors, dropout: Dropout = 0, probes?: Probes): tf.Tensor3D {
   const drop = dropper(dropout);
-  const events = tf.addN([
-    itemVectors(w, b.items),
-    embed(w.event_type as tf.Tensor2D, b.types),
-    embed(w.position as tf.Tensor2D, b.positions),
-  ]);
+  const r = reader(w, probes);
+  const events = tf.addN([itemVectors(w, b.items, probes), r.rows('event_type', b.types), r.rows('position', b.positions)]);
   let x: tf.Tensor = drop(tf.reshape(events, [b.batch, b.length, cfg.dim]));
   const mask = attentionMask(b.mask);
-  for (let i = 0; i < cfg.blocks; i++) x = block(x, w, `block${i}`, cfg, mask, drop);
-  return layerNorm(x, w.final_ln_g, w.final_ln_b) as tf.Tensor3D;
+  for (let i = 0; i < cfg.blocks; i++) x = block(x, r, `block${i}`, cfg, mask, drop);
+  return layerNorm(x, r, 'final_ln_g', 'final_ln_b') as tf.Tensor3D;
 }
 
 /** The state after the newest event of each sequence [batch, d] (sequences are right-aligned). */

@@ -8,6 +8,7 @@ import { embed } from './embed';
 import { matMulBT } from './matmul';
 import { logSumExpLast } from './logsumexp';
 import type { Weights } from './weights';
+import type { Probes } from './client-axis';
 
 export interface ObjectiveInputs {
   inputs: BatchTensors;
@@ -35,9 +36,44 @@ export function nextItemLoss(
   const pos = tf.add(tf.sum(tf.mul(h, itemVectors(w, x.targets)), 1, true), tf.expandDims(itemBias(w, x.targets), 1));
   let neg = tf.add(tf.add(matMulBT(h, itemVectors(w, x.negatives)), itemBias(w, x.negatives)), x.collisions);
   if (x.negativeLogQ) neg = tf.sub(neg, x.negativeLogQ);
-  // -log softmax of the target among [target, negatives] = softplus(logsumexp(negatives) - target):
-  // one exp over the negatives and no concat, which keeps it cheap on the WASM backend.
-  return tf.mean(tf.softplus(tf.sub(logSumExpLast(neg), pos))) as tf.Scalar;
+  return tf.mean(targetLoss(pos, neg)) as tf.Scalar;
+}
+
+/** Devices' inputs, each with its own negatives: `inputs` holds one sequence per client (batch C,
+ *  length L), and every slot of it is a prediction, weighted so that each client's loss is the
+ *  mean over its own predicted events. */
+export interface ClientObjectiveInputs {
+  inputs: BatchTensors;
+  /** [C·L]: the event after each slot (any item where there is none: its weight is 0). */
+  targets: ItemTensors;
+  /** [C, L]: 1/m on a client's m predicted slots, 0 on padding. */
+  slotWeights: tf.Tensor2D;
+  /** [C·N]: each client's N negatives, client by client. */
+  negatives: ItemTensors;
+  /** [C, L, N]: -1e9 where a negative is the slot's own target or padding, else 0. */
+  collisions: tf.Tensor3D;
+  /** [C, N]: as ObjectiveInputs.negativeLogQ, per client. */
+  negativeLogQ: tf.Tensor2D;
+}
+
+/** The sum over clients of each client's nextItemLoss on its own history and negatives. Its
+ *  gradient by `probes` (client-axis.ts) is each client's own gradient of the probed weights. */
+export function clientsLoss(w: Weights, cfg: ModelConfig, x: ClientObjectiveInputs, dropout: Dropout, probes?: Probes): tf.Scalar {
+  const { batch: C, length: L } = x.inputs;
+  const N = x.negativeLogQ.shape[1];
+  const h = encode(w, cfg, x.inputs, dropout, probes);
+  const targets = tf.reshape(itemVectors(w, x.targets, probes), [C, L, cfg.dim]);
+  const pos = tf.add(tf.sum(tf.mul(h, targets), 2, true), tf.reshape(itemBias(w, x.targets, probes), [C, L, 1]));
+  const negatives = tf.reshape(itemVectors(w, x.negatives, probes), [C, N, cfg.dim]);
+  const prior = tf.reshape(tf.sub(itemBias(w, x.negatives, probes), tf.reshape(x.negativeLogQ, [-1])), [C, 1, N]);
+  const neg = tf.add(tf.add(matMulBT(h, negatives), prior), x.collisions);
+  return tf.sum(tf.mul(tf.reshape(targetLoss(pos, neg), [C, L]), x.slotWeights)) as tf.Scalar;
+}
+
+/** -log softmax of the target among [target, negatives] = softplus(logsumexp(negatives) - target):
+ *  one exp over the negatives and no concat, which keeps it cheap on the WASM backend. */
+function targetLoss(pos: tf.Tensor, neg: tf.Tensor): tf.Tensor {
+  return tf.softplus(tf.sub(logSumExpLast(neg), pos));
 }
 
 

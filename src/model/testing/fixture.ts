@@ -24,3 +24,6 @@ export const ITEMS: ItemLike[] = Array.from({ length: 24 }, (_, i) => ({
 }));
 
 export const HISTORY: EventLike[] = [0, 4, 8, 12].map((i, k) => ({ ...ITEMS[i], type: k === 3 ? 'add_to_cart' : 'view_item' }));
+
+/** Longer than TINY's window (maxLen + 1 events are read), with a repeated item among them. */
+export const LONG_HISTORY: EventLike[] = [1, 5, 9, 13, 2, 6, 10, 14, 9].map((i, k) => ({ ...ITEMS[i], type: k % 3 === 2 ? 'add_to_cart' : 'view_item' }));

@@ -9,8 +9,13 @@ import { makeTrainArrays } from '../train-batch';
 import { batchTensors, encode, itemTensors, type Dropout } from '../network';
 import { collisionMask, nextItemLoss } from '../objective';
 import { encodeItems } from '../features';
-import { HISTORY, ITEMS, TINY } from './fixture';
+import { HISTORY, ITEMS, LONG_HISTORY, TINY } from './fixture';
 import { ADAPT_DEFAULTS, adaptPersonal } from '../adapt';
+import { LOCAL_UPDATE_DEFAULTS, localDelta, localDeltas } from '../local-update';
+import { federatedNames } from '../federated-weights';
+import { offerLogQ } from '../sampling';
+import { EVENT_TYPES, type EventLike, type ItemLike } from '../features';
+import { l2norm } from '../../sync/encode';
 
 /** Scores computed on the CPU backend, the reference every other backend must match. */
 async function referenceScores(arrays: Awaited<ReturnType<typeof weightsToArrays>>): Promise<Float32Array> {
@@ -21,6 +26,40 @@ async function referenceScores(arrays: Awaited<ReturnType<typeof weightsToArrays
   Object.values(w).forEach((v) => v.dispose());
   await tf.setBackend(previous);
   return out;
+}
+
+/** One SGD step of nextItemLoss, the central trainer's objective, on one shopper's events: the
+ *  reference a device's update must equal. */
+async function centralStep(w: Weights, names: string[], events: EventLike[], negatives: ItemLike[], offerWeights: number[], lr: number): Promise<Float32Array> {
+  const codes = encodeItems([...events, ...negatives], TINY);
+  const arrays = makeTrainArrays([{ items: events.map((_, i) => i), types: events.map((e) => EVENT_TYPES[e.type]) }], codes, TINY);
+  const rows = (r: ArrayLike<number>) => encodeItems(Array.from(r, (i) => [...events, ...negatives][i]), TINY);
+  const ids = (r: ArrayLike<number>) => Array.from(r, (i) => ITEMS.findIndex((it) => it.item_id === [...events, ...negatives][i].item_id));
+  const negRows = negatives.map((_, j) => events.length + j);
+  const grads = tf.tidy(() => {
+    const { grads } = tf.variableGrads(() =>
+      nextItemLoss(w, TINY, {
+        inputs: batchTensors(arrays.inputs, TINY),
+        slots: tf.tensor1d(arrays.slots, 'int32'),
+        targets: itemTensors(rows(arrays.targets), TINY),
+        negatives: itemTensors(rows(negRows), TINY),
+        collisions: tf.tensor2d(collisionMask(ids(arrays.targets), ids(negRows)), [arrays.targets.length, negatives.length]),
+        negativeLogQ: tf.tensor1d(offerLogQ(offerWeights, negatives.length)),
+      }, 0), names.map((n) => w[n]));
+    return tf.concat(names.map((n) => tf.reshape(tf.mul(grads[w[n].name], -lr), [-1])));
+  });
+  const out = (await grads.data()) as Float32Array;
+  grads.dispose();
+  return out;
+}
+
+/** Equal to float32 rounding (WebGPU sums in another order than the CPU). */
+function expectClose(got: Float32Array, want: Float32Array) {
+  const scale = Math.max(...Array.from(want, Math.abs));
+  expect(scale).toBeGreaterThan(0);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  expect(worst).toBeLessThan(1e-4 * scale);
 }
 
 export function modelSuite(backend: string, available: () => Promise<boolean>) {
@@ -95,6 +134,40 @@ export function modelSuite(backend: string, available: () => Promise<boolean>) {
       expect(Number.isFinite(first)).toBe(true);
       expect(last).toBeLessThan(first * 0.8);
     }, 120_000); // SwiftShader runs a GPU training step in about a second
+
+    test("a device's update is -lr x its gradient of the central training objective", async (ctx) => {
+      if (!ok) return ctx.skip();
+      const names = federatedNames(weightSpecs(TINY), 'dense');
+      const negatives = ITEMS.slice(10, 20);
+      const offerWeights = negatives.map((_, k) => k + 1);
+      const got = await localDelta(w, TINY, names, { history: LONG_HISTORY, negatives, offerWeights }, { ...LOCAL_UPDATE_DEFAULTS, learningRate: 0.1 });
+      const expected = await centralStep(w, names, LONG_HISTORY.slice(-(TINY.maxLen + 1)), negatives, offerWeights, 0.1);
+      expect(got).toHaveLength(expected.length);
+      expectClose(got!, expected);
+    });
+
+    test('devices batched together get the updates each gets alone', async (ctx) => {
+      if (!ok) return ctx.skip();
+      // Every weight, so the catalog tables' probes are exercised too; histories of different
+      // lengths (one cut to the window), a device offered fewer items, one with too little history.
+      const names = federatedNames(weightSpecs(TINY), 'all');
+      const inputs = [
+        { history: LONG_HISTORY, negatives: ITEMS.slice(12, 20) },
+        { history: HISTORY.slice(0, 1), negatives: ITEMS.slice(12, 20) },
+        { history: HISTORY, negatives: ITEMS.slice(5, 8), offerWeights: [3, 1, 1] },
+        { history: HISTORY.slice(0, 3), negatives: ITEMS.slice(0, 10) },
+      ];
+      const before = tf.memory().numTensors;
+      const together = await localDeltas(w, TINY, names, inputs);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(together[1]).toBeNull();
+      for (const [i, input] of inputs.entries()) {
+        const alone = await localDelta(w, TINY, names, input);
+        if (alone === null) continue;
+        expectClose(together[i]!, alone);
+      }
+      expect(l2norm(together[0]!)).toBeGreaterThan(0);
+    });
 
     test('seeded dropout draws the same masks again; another seed, or none, draws others', async (ctx) => {
       if (!ok) return ctx.skip();
