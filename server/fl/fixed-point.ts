@@ -10,12 +10,26 @@ export const scaleFor = (clipNorm: number) => MAX_CODE / clipNorm;
 /** Decodes `bytes` into values, or says exactly why it cannot. */
 export function decodeUpdate(bytes: Uint8Array, length: number, scale: number): Float32Array | string {
   if (bytes.byteLength !== length * 2) return `expected ${length * 2} bytes (${length} int16 values), got ${bytes.byteLength}`;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const codes = int16s(bytes);
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) {
-    const code = view.getInt16(i * 2, true);
+    const code = codes[i];
     if (code === NOT_A_NUMBER) return `value ${i} is not a number`;
     out[i] = code / scale;
   }
   return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** The bytes as little-endian int16s: a view where the platform allows (3x faster to read than a
+ *  DataView), else a copy. Node's pooled Buffers may start at an odd offset, which no view takes. */
+function int16s(bytes: Uint8Array): Int16Array {
+  const n = bytes.byteLength >> 1;
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return Int16Array.from({ length: n }, (_, i) => view.getInt16(i * 2, true));
+  }
+  if (bytes.byteOffset % 2 === 0) return new Int16Array(bytes.buffer, bytes.byteOffset, n);
+  return new Int16Array(bytes.slice().buffer, 0, n);
 }
