@@ -2,16 +2,17 @@
 // widget's local update (src/model/local-update.ts) and its clipping and fixed-point encoding
 // (src/sync/encode.ts); the server side decodes (server/fl/fixed-point.ts), aggregates with
 // clipping and Gaussian noise (server/fl/aggregate.ts) and accounts privacy (server/fl/accountant.ts).
-// Clients are spread over worker threads, one per core.
+// Clients are spread over worker threads, one per core; each thread decodes and sums its own
+// clients' uploads, and the round's noise is added once to the sum of the threads' sums.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { LOCAL_UPDATE_DEFAULTS, localDelta, type LocalUpdateOptions } from '../../src/model/local-update';
+import { LOCAL_UPDATE_DEFAULTS, localDeltas, type LocalInput, type LocalUpdateOptions } from '../../src/model/local-update';
 import type { ModelConfig } from '../../src/model/config';
 import { clipToNorm, encodeFixed } from '../../src/sync/encode';
 import type { Weights } from '../../src/model/weights';
 import { decodeUpdate, scaleFor } from '../../server/fl/fixed-point';
-import { Aggregator } from '../../server/fl/aggregate';
+import { Aggregator, ClippedSum, type PartialSum } from '../../server/fl/aggregate';
 import { MIN_COHORT } from '../../server/fl/config';
 import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../server/fl/server-optimizer';
 import { cryptoUniform } from '../../server/fl/noise';
@@ -36,27 +37,23 @@ export interface SimOptions {
   log: (line: string) => void;
 }
 
-// The README's figures: K = 2048 at z = 0.85, as many rounds as ε = 8 allows up to 120 (58 on
-// Beauty's 22,363 clients). The privacy noise, not the number of rounds, limits federation here:
-// halving the noise on the mean at K = 768 lifted NDCG@10 at round 58 from 0.0230-0.0240 to 0.0252,
-// and rounds past 58 added little (0.0254 at round 116). A larger cohort divides the noise by more
-// updates for barely more z (the accountant is sublinear in q at these z): 2048 × 58 has half the
-// noise on the mean of 768 × 116 for a third more client updates (README, "What federation costs").
-export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights'> = {
+// The README's figures: each client in a round with probability q = 0.2 (K = 4,473 of Beauty's
+// 22,363) at z = 1.3, as many rounds as ε = 8 allows up to 120 (60; ε depends on q, z and the
+// rounds alone, so any dataset gets the same ε from these defaults). The privacy noise on the
+// mean, zC/K, is what limits federation: from K = 2048 at z = 0.85 to this it falls from 1.24e-4
+// to 8.7e-5 for twice the client updates, which one pass per 17 devices (localDeltas) pays for;
+// q = 0.275 (7.8e-5) cost a third more time for about the same result (README, "What federation
+// costs").
+export const SAMPLE_RATE = 0.2;
+export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights' | 'cohort'> = {
   rounds: 120,
-  cohort: 2048,
   clipNorm: 0.3,
-  noiseMultiplier: 0.85,
+  noiseMultiplier: 1.3,
   server: SERVER_OPTIMIZER_DEFAULTS,
   local: LOCAL_UPDATE_DEFAULTS,
   seed: 1,
   threads: Math.min(2, availableParallelism()),
 };
-
-/** What a client knows: its own events and the items it was offered. */
-export interface ClientData {
-  history: Case['history'];
-}
 
 /** The job one worker thread runs: a share of a round's clients. */
 export interface ClientJob {
@@ -65,6 +62,9 @@ export interface ClientJob {
   /** Current global values of the trained weights, in `names` order. */
   values: Float32Array[];
 }
+
+/** What a worker thread sends back for a job: the clipped sum of its clients' decoded uploads. */
+export type JobResult = PartialSum;
 
 /** Runs `rounds` of DP federated rounds from `start` (the server optimizer applies each noisy mean), returning the final global weights. */
 export async function simulateFederated(
@@ -84,17 +84,13 @@ export async function simulateFederated(
   try {
     for (let round = 1; round <= opts.rounds; round++) {
       const started = Date.now();
-      const cohort = sampleCohort(clientCount, opts.cohort, random);
+      const cohort = poissonCohort(clientCount, opts.cohort / clientCount, random);
       const values = await Promise.all(names.map(async (n) => (await global[n].data()) as Float32Array));
       const shares = workers.map((_, i) => cohort.filter((_, j) => j % workers.length === i));
-      const acc = new Aggregator(length, { clipNorm: opts.clipNorm, noiseMultiplier: opts.noiseMultiplier, cohort: MIN_COHORT, uniform });
-      const scale = scaleFor(opts.clipNorm);
-      // The server decodes and adds each upload as it arrives.
-      await Promise.all(
-        workers.map((w, i) =>
-          runJob(w, { round, clients: shares[i], values }, (e) => acc.add(decodeUpdate(new Uint8Array(e.buffer, e.byteOffset, e.byteLength), length, scale) as Float32Array)),
-        ),
-      );
+      // Divided by the expected cohort, not by how many came: the accountant's guarantee is for
+      // Poisson-sampled rounds, whose size depends on who took part.
+      const acc = new Aggregator(length, { clipNorm: opts.clipNorm, noiseMultiplier: opts.noiseMultiplier, cohort: MIN_COHORT, uniform, denominator: opts.cohort });
+      await Promise.all(workers.map((w, i) => runJob(w, { round, clients: shares[i], values }).then((part) => acc.merge(part))));
       const received = acc.count;
       if (received >= MIN_COHORT) {
         const flat = flatten(values);
@@ -110,11 +106,12 @@ export async function simulateFederated(
   return global;
 }
 
-/** K distinct clients, uniformly (the accountant's sampling rate is K / clients). */
-function sampleCohort(n: number, k: number, random: () => number): number[] {
-  const picked = new Set<number>();
-  while (picked.size < Math.min(k, n)) picked.add(Math.floor(random() * n));
-  return [...picked];
+/** Each of n clients independently with probability q: the Poisson sampling that the accountant's
+ *  sampled Gaussian mechanism assumes (a fixed-size cohort is not covered by its bound). */
+export function poissonCohort(n: number, q: number, random: () => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (random() < q) out.push(i);
+  return out;
 }
 
 function assign(w: Weights, names: string[], flat: Float32Array): void {
@@ -128,15 +125,14 @@ function assign(w: Weights, names: string[], flat: Float32Array): void {
   }
 }
 
-/** Sends a job to a worker thread; its clients' uploads stream back one message each. */
-function runJob(worker: Worker, job: ClientJob, onUpload: (u: Int16Array) => void): Promise<void> {
+/** Sends a job to a worker thread; resolves with its clients' clipped sum. */
+function runJob(worker: Worker, job: ClientJob): Promise<JobResult> {
   return new Promise((resolve, reject) => {
-    const onMessage = (msg: { upload?: Int16Array; done?: boolean; error?: string }) => {
-      if (msg.upload) return onUpload(msg.upload);
+    const onMessage = (msg: { result?: JobResult; error?: string }) => {
       worker.off('message', onMessage);
       worker.off('error', reject);
-      if (msg.error) reject(new Error(msg.error));
-      else resolve();
+      if (msg.result) resolve(msg.result);
+      else reject(new Error(msg.error ?? 'a worker answered without a result'));
     };
     worker.on('message', onMessage);
     worker.once('error', reject);
@@ -144,7 +140,13 @@ function runJob(worker: Worker, job: ClientJob, onUpload: (u: Int16Array) => voi
   });
 }
 
-/** The client side, in a worker thread: local update, clip, encode — exactly what a device does. */
+// Devices per pass: a pass's probes take (devices × federated values) floats, and with two
+// threads at once, 16 of Beauty's devices per pass ran faster per device than 64 (memory traffic).
+const PASS_VALUES = 1_500_000;
+
+/** The client side, in a worker thread: for each client, what a device does (local update, clip,
+ *  encode), then what the server does with the upload (decode, re-clip, add). Clients of similar
+ *  history length share a pass (localDeltas), so short histories are not padded to long ones. */
 export function clientSide(
   w: Weights,
   cfg: ModelConfig,
@@ -153,29 +155,44 @@ export function clientSide(
   clients: readonly Case[],
   popularity: Float64Array,
   opts: Pick<SimOptions, 'clipNorm' | 'local' | 'seed'>,
+  perPass = Math.floor(PASS_VALUES / names.reduce((n, name) => n + w[name].size, 0)),
 ) {
   const pool: Pool = aliasPool(Array.from(ds.items.keys()), popularity);
-  return async (job: ClientJob, upload: (u: Int16Array) => void): Promise<void> => {
+  const length = names.reduce((n, name) => n + w[name].size, 0);
+  const chunk = Math.max(1, perPass);
+  const scale = scaleFor(opts.clipNorm);
+  return async (job: ClientJob): Promise<JobResult> => {
     names.forEach((n, i) => {
       const t = tf.tensor(job.values[i], w[n].shape);
       w[n].assign(t);
       t.dispose();
     });
-    for (const c of job.clients) {
-      const client = clients[c];
-      const random = rng(caseSeed(opts.seed + job.round, client.userId));
-      // The device's negatives: items it was offered (popular ones), none it interacted with.
-      const seen = new Set(Array.from(client.history.items));
-      const offered = drawPopular(pool, opts.local.negatives, seen, random);
-      const delta = await localDelta(w, cfg, names, {
-        history: historyEvents(ds, client.history),
-        negatives: offered.map((i) => ds.items[i]),
-        offerWeights: offered.map((i) => popularity[i]),
-      }, opts.local);
-      if (!delta) continue;
-      clipToNorm(delta, opts.clipNorm);
-      upload(encodeFixed(delta, scaleFor(opts.clipNorm)));
+    const inputs = job.clients.map((c) => deviceInput(ds, clients[c], pool, popularity, opts, job.round));
+    const order = inputs.map((_, i) => i).sort((a, b) => Math.min(inputs[a].history.length, cfg.maxLen + 1) - Math.min(inputs[b].history.length, cfg.maxLen + 1));
+    const sum = new ClippedSum(length, opts.clipNorm);
+    for (let i = 0; i < order.length; i += chunk) {
+      const deltas = await localDeltas(w, cfg, names, order.slice(i, i + chunk).map((j) => inputs[j]), opts.local);
+      for (const delta of deltas) {
+        if (!delta) continue;
+        clipToNorm(delta, opts.clipNorm);
+        const upload = encodeFixed(delta, scale);
+        const decoded = decodeUpdate(new Uint8Array(upload.buffer, upload.byteOffset, upload.byteLength), length, scale);
+        if (typeof decoded === 'string') throw new Error(`simulated upload refused: ${decoded}`);
+        sum.add(decoded);
+      }
     }
+    return sum;
   };
 }
 
+/** What a device knows: its own events, and the items it was offered (popular ones), none of
+ *  which it interacted with, as its negatives. */
+export function deviceInput(ds: Dataset, client: Case, pool: Pool, popularity: Float64Array, opts: Pick<SimOptions, 'local' | 'seed'>, round: number): LocalInput {
+  const random = rng(caseSeed(opts.seed + round, client.userId));
+  const offered = drawPopular(pool, opts.local.negatives, new Set(Array.from(client.history.items)), random);
+  return {
+    history: historyEvents(ds, client.history),
+    negatives: offered.map((i) => ds.items[i]),
+    offerWeights: offered.map((i) => popularity[i]),
+  };
+}
