@@ -1,11 +1,12 @@
 // Several devices' training inputs side by side, for clientsLoss (objective.ts): one sequence per
 // client, every slot a prediction weighted within its client, and each client's own negatives.
-// Pure code: the arrays are made before any tensor.
+// The arrays are made in plain JavaScript, before any tensor.
 import type { ModelConfig } from './config';
 import { EVENT_TYPES, encodeItems, pickCodes, type EventLike, type ItemCodes, type ItemLike } from './features';
 import type { SequenceBatch } from './batch';
 import { makeTrainArrays } from './train-batch';
 import { offerLogQ } from './sampling';
+import { collisionMask } from './objective';
 
 /** One device's interest events (oldest first, at least two) and the items it was offered. */
 export interface ClientExample {
@@ -62,16 +63,17 @@ export function clientArrays(clients: readonly ClientExample[], cfg: ModelConfig
   };
 }
 
-/** [C, L, N]: masks each slot's own target among its client's negatives (same item id), and the padding. */
+/** [C, L, N]: each client's collisionMask (same item id) on its own negatives, and the padding. */
 function collisions(clients: readonly ClientExample[], items: readonly ItemLike[], targetRows: Int32Array, L: number, N: number): Float32Array {
   const out = new Float32Array(clients.length * L * N);
   clients.forEach((c, i) => {
-    const column = new Map(c.negatives.map((n, k) => [n.item_id, k]));
+    const n = c.negatives.length;
+    const targets = Array.from(targetRows.subarray(i * L, (i + 1) * L), (r) => items[r].item_id);
+    const own = collisionMask(targets, c.negatives.map((x) => x.item_id));
     for (let j = 0; j < L; j++) {
       const row = (i * L + j) * N;
-      const k = column.get(items[targetRows[i * L + j]].item_id);
-      if (k !== undefined) out[row + k] = MASKED;
-      out.fill(MASKED, row + c.negatives.length, row + N);
+      out.set(own.subarray(j * n, (j + 1) * n), row);
+      out.fill(MASKED, row + n, row + N);
     }
   });
   return out;

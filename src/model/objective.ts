@@ -78,8 +78,8 @@ function targetLoss(pos: tf.Tensor, neg: tf.Tensor): tf.Tensor {
 
 
 /** Additive mask [targets.length, negatives.length] that removes each target from its own negatives. */
-export function collisionMask(targets: ArrayLike<number>, negatives: ArrayLike<number>): Float32Array {
-  const column = new Map<number, number>();
+export function collisionMask<K>(targets: ArrayLike<K>, negatives: ArrayLike<K>): Float32Array {
+  const column = new Map<K, number>();
   for (let j = 0; j < negatives.length; j++) column.set(negatives[j], j);
   const mask = new Float32Array(targets.length * negatives.length);
   for (let i = 0; i < targets.length; i++) {

@@ -155,11 +155,11 @@ export function clientSide(
   clients: readonly Case[],
   popularity: Float64Array,
   opts: Pick<SimOptions, 'clipNorm' | 'local' | 'seed'>,
-  perPass = Math.floor(PASS_VALUES / names.reduce((n, name) => n + w[name].size, 0)),
+  perPass?: number,
 ) {
   const pool: Pool = aliasPool(Array.from(ds.items.keys()), popularity);
   const length = names.reduce((n, name) => n + w[name].size, 0);
-  const chunk = Math.max(1, perPass);
+  const chunk = perPass ?? Math.max(1, Math.floor(PASS_VALUES / length));
   const scale = scaleFor(opts.clipNorm);
   return async (job: ClientJob): Promise<JobResult> => {
     names.forEach((n, i) => {

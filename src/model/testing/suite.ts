@@ -31,10 +31,10 @@ async function referenceScores(arrays: Awaited<ReturnType<typeof weightsToArrays
 /** One SGD step of nextItemLoss, the central trainer's objective, on one shopper's events: the
  *  reference a device's update must equal. */
 async function centralStep(w: Weights, names: string[], events: EventLike[], negatives: ItemLike[], offerWeights: number[], lr: number): Promise<Float32Array> {
-  const codes = encodeItems([...events, ...negatives], TINY);
-  const arrays = makeTrainArrays([{ items: events.map((_, i) => i), types: events.map((e) => EVENT_TYPES[e.type]) }], codes, TINY);
-  const rows = (r: ArrayLike<number>) => encodeItems(Array.from(r, (i) => [...events, ...negatives][i]), TINY);
-  const ids = (r: ArrayLike<number>) => Array.from(r, (i) => ITEMS.findIndex((it) => it.item_id === [...events, ...negatives][i].item_id));
+  const all = [...events, ...negatives];
+  const arrays = makeTrainArrays([{ items: events.map((_, i) => i), types: events.map((e) => EVENT_TYPES[e.type]) }], encodeItems(all, TINY), TINY);
+  const rows = (r: ArrayLike<number>) => encodeItems(Array.from(r, (i) => all[i]), TINY);
+  const ids = (r: ArrayLike<number>) => Array.from(r, (i) => all[i].item_id);
   const negRows = negatives.map((_, j) => events.length + j);
   const grads = tf.tidy(() => {
     const { grads } = tf.variableGrads(() =>
