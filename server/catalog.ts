@@ -4,7 +4,7 @@ import {
   ADJECTIVES, AFFINITY_PAIRS, CATEGORY_SPECS, CURRENCY, FIRST_SKU, ITEMS_PER_SUBCATEGORY,
   type CategorySpec, type Shape, type SubcategorySpec,
 } from './catalog-data';
-import { createRng, pick, shuffle, type Rng } from './prng';
+import { rng as seeded, pick, shuffle, type Random } from '../src/shared/random';
 
 export interface CatalogItem {
   item_id: string;
@@ -55,7 +55,7 @@ export function slugify(name: string): string {
 }
 
 export function buildCatalog(seed = DEFAULT_CATALOG_SEED): Catalog {
-  const rng = createRng(seed);
+  const rng = seeded(seed);
   const categories = CATEGORY_SPECS.map(toCategory);
   assertUniqueSlugs(categories);
   const items: CatalogItem[] = [];
@@ -90,10 +90,10 @@ function assertUniqueSlugs(categories: Category[]): void {
   if (new Set(slugs).size !== slugs.length) throw new Error('catalog: duplicate category slug');
 }
 
-function makeItems(rng: Rng, spec: CategorySpec, sub: SubcategorySpec, firstSku: number): CatalogItem[] {
-  const names = shuffle(rng, ADJECTIVES.flatMap((adj) => sub.nouns.map((noun) => `${adj} ${noun}`)));
+function makeItems(rng: Random, spec: CategorySpec, sub: SubcategorySpec, firstSku: number): CatalogItem[] {
+  const names = shuffle(ADJECTIVES.flatMap((adj) => sub.nouns.map((noun) => `${adj} ${noun}`)), rng);
   return names.slice(0, ITEMS_PER_SUBCATEGORY).map((name, i) => {
-    const brand = pick(rng, spec.brands);
+    const brand = pick(spec.brands, rng);
     const id = `SKU-${firstSku + i}`;
     return {
       item_id: id,
@@ -111,7 +111,7 @@ function makeItems(rng: Rng, spec: CategorySpec, sub: SubcategorySpec, firstSku:
 }
 
 /** Shop-style prices (39.99): skewed towards the cheap end of the range, scaled by brand tier. */
-function makePrice(rng: Rng, [lo, hi]: [number, number], tier: number): number {
+function makePrice(rng: Random, [lo, hi]: [number, number], tier: number): number {
   const raw = (lo + (hi - lo) * rng() ** 1.3) * tier;
   return Math.round(Math.max(5, Math.round(raw)) * 100 - 1) / 100;
 }
@@ -119,7 +119,7 @@ function makePrice(rng: Rng, [lo, hi]: [number, number], tier: number): number {
 // Weighted random order (exponential race): categories interleave in the ranking instead of
 // clustering, so a popularity shelf spans the whole store. Popularity falls off like a power law,
 // plus a rank term that keeps every value distinct (stable, tie-free ordering).
-function assignPopularity(rng: Rng, items: CatalogItem[]): void {
+function assignPopularity(rng: Random, items: CatalogItem[]): void {
   const appeal = new Map(CATEGORY_SPECS.map((c) => [c.name, c.appeal]));
   const keyed = items.map((item) => ({ item, key: -Math.log(1 - rng()) / (appeal.get(item.item_category) ?? 1) }));
   keyed.sort((a, b) => a.key - b.key);

@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { affinityPartners, categoryPath, getCatalog, type Catalog, type CatalogItem } from '../server/catalog';
-import { createRng, cumulative, pick, randInt, sampleIndex, type Rng } from '../server/prng';
+import { rng as seeded, cumulative, pick, randInt, sampleIndex, type Random } from '../src/shared/random';
 
 export type DemoEventType = 'view_item' | 'add_to_cart' | 'add_to_wishlist' | 'purchase';
 
@@ -62,7 +62,7 @@ const PRICE_CENTRE: Record<PriceBand, number> = { low: 0.15, mid: 0.5, high: 0.8
 export function generateDemoDataset(options: DemoDatasetOptions = {}): DemoDataset {
   const { shoppers = 3000, seed = 1, catalog = getCatalog(), start = DEFAULT_START } = options;
   if (!Number.isInteger(shoppers) || shoppers < 0) throw new Error(`shoppers must be a non-negative integer, got ${shoppers}`);
-  const rng = createRng(seed);
+  const rng = seeded(seed);
   const world = prepareWorld(catalog);
   const events: DemoEvent[] = [];
   const profiles: ShopperProfile[] = [];
@@ -116,18 +116,18 @@ function prepareWorld(catalog: Catalog): World {
 }
 
 // Most shoppers pair a category with its affinity partner; some have one love; a few mix freely.
-function makeProfile(rng: Rng, catalog: Catalog, user_id: string): ShopperProfile {
-  const primary = pick(rng, catalog.categories);
+function makeProfile(rng: Random, catalog: Catalog, user_id: string): ShopperProfile {
+  const primary = pick(catalog.categories, rng);
   const roll = rng();
   const partners = affinityPartners(catalog, primary.name);
   const others = catalog.categories.filter((c) => c.name !== primary.name).map((c) => c.name);
-  const second = roll < 0.6 && partners.length > 0 ? pick(rng, partners) : roll < 0.85 ? undefined : pick(rng, others);
+  const second = roll < 0.6 && partners.length > 0 ? pick(partners, rng) : roll < 0.85 ? undefined : pick(others, rng);
   return {
     user_id,
     favourites: second ? [primary.name, second] : [primary.name],
-    subcategory: pick(rng, primary.subcategories).name,
-    brand: pick(rng, primary.brands),
-    priceBand: pick(rng, ['low', 'mid', 'high'] as const),
+    subcategory: pick(primary.subcategories, rng).name,
+    brand: pick(primary.brands, rng),
+    priceBand: pick(['low', 'mid', 'high'] as const, rng),
   };
 }
 
@@ -148,10 +148,10 @@ interface SessionEvent {
   type: DemoEventType;
 }
 
-function simulateShopper(rng: Rng, world: World, profile: ShopperProfile, start: number): DemoEvent[] {
+function simulateShopper(rng: Random, world: World, profile: ShopperProfile, start: number): DemoEvent[] {
   const weights = world.items.map((_, i) => tasteWeight(world, profile, i));
   const tasteCum = cumulative(weights);
-  const target = randInt(rng, 20, 40);
+  const target = randInt(20, 40, rng);
   const sessions: SessionEvent[][] = [];
   const history: number[] = [];
   let count = 0;
@@ -163,10 +163,10 @@ function simulateShopper(rng: Rng, world: World, profile: ShopperProfile, start:
   return timestamp(rng, sessions, start, profile.user_id, world).slice(0, target);
 }
 
-function simulateSession(rng: Rng, world: World, weights: number[], tasteCum: Float64Array, history: number[]): SessionEvent[] {
+function simulateSession(rng: Random, world: World, weights: number[], tasteCum: Float64Array, history: number[]): SessionEvent[] {
   const events: SessionEvent[] = [];
   const cart: number[] = [];
-  const views = randInt(rng, 3, 8);
+  const views = randInt(3, 8, rng);
   let previous: number | undefined;
   for (let v = 0; v < views; v++) {
     const explore = rng() < EXPLORE;
@@ -185,22 +185,22 @@ function simulateSession(rng: Rng, world: World, weights: number[], tasteCum: Fl
 }
 
 function nextView(
-  rng: Rng, world: World, weights: number[], tasteCum: Float64Array, history: number[], previous: number | undefined, explore: boolean,
+  rng: Random, world: World, weights: number[], tasteCum: Float64Array, history: number[], previous: number | undefined, explore: boolean,
 ): number {
-  if (explore) return sampleIndex(rng, world.popularityCum);
-  if (history.length > 0 && rng() < REVISIT) return pick(rng, history.slice(-6));
+  if (explore) return sampleIndex(world.popularityCum, rng);
+  if (history.length > 0 && rng() < REVISIT) return pick(history.slice(-6), rng);
   const stay = previous !== undefined && weights[previous]! > 0 ? SAME_SUBCATEGORY : SAME_SUBCATEGORY_OFF_TASTE;
   if (previous !== undefined && rng() < stay) {
     // Browsing on within the subcategory just seen, still led by taste where it has any there.
     const members = world.bySubcategory.get(categoryPath(world.items[previous]!))!;
     const local = members.map((i) => weights[i]! || world.items[i]!.popularity ** 0.25 * 0.1);
-    return members[sampleIndex(rng, cumulative(local))]!;
+    return members[sampleIndex(cumulative(local), rng)]!;
   }
-  return sampleIndex(rng, tasteCum);
+  return sampleIndex(tasteCum, rng);
 }
 
 // Sessions fall on random days over the window, mostly afternoons and evenings, never overlapping.
-function timestamp(rng: Rng, sessions: SessionEvent[][], start: number, user_id: string, world: World): DemoEvent[] {
+function timestamp(rng: Random, sessions: SessionEvent[][], start: number, user_id: string, world: World): DemoEvent[] {
   const starts = sessions
     .map(() => start + Math.floor(rng() * WINDOW_DAYS) * DAY + Math.floor((8 + 15 * rng() ** 0.7) * 3_600_000))
     .sort((a, b) => a - b);
@@ -209,7 +209,7 @@ function timestamp(rng: Rng, sessions: SessionEvent[][], start: number, user_id:
   sessions.forEach((session, s) => {
     clock = Math.max(starts[s]!, clock + 30 * 60_000);
     for (const event of session) {
-      clock += event.type === 'view_item' ? randInt(rng, 15_000, 150_000) : randInt(rng, 5_000, 60_000);
+      clock += event.type === 'view_item' ? randInt(15_000, 150_000, rng) : randInt(5_000, 60_000, rng);
       out.push({ user_id, item_id: world.items[event.item]!.item_id, timestamp: clock, event_type: event.type });
     }
   });

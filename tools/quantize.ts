@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { parseFlags, stringFlag } from './lib/args';
 import { readArtifact, writeArtifact } from './lib/artifact-io';
-import type { Quantization } from '../src/model/artifact';
+import type { Quantization } from '../src/model/plain/artifact';
 
 const USAGE = 'usage: npm run quantize -- --model <modelDir> --out <modelDir> --to uint8|uint16|float32';
 

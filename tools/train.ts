@@ -13,7 +13,7 @@ import { writeArtifact } from './lib/artifact-io';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
 import { configFor } from './lib/presets';
 import { weightsToArrays } from '../src/model/tensors';
-import type { Quantization } from '../src/model/artifact';
+import type { Quantization } from '../src/model/plain/artifact';
 import { writeDemoDataset } from './demo-data';
 
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <modelDir>] [--epochs N] [--lr X] [--dropout X]

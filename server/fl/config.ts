@@ -1,7 +1,8 @@
 // Federated-learning server configuration, from environment variables (documented in the README).
 // Values that would quietly void the privacy guarantee are refused at start-up, not tolerated.
 
-import { isServerOptimizer, SERVER_OPTIMIZER_DEFAULTS, type ServerOptimizer } from './server-optimizer';
+import { MIN_COHORT } from '../../src/privacy/aggregate';
+import { isServerOptimizer, SERVER_OPTIMIZER_DEFAULTS, type ServerOptimizer } from '../../src/privacy/server-optimizer';
 
 export interface FlConfig {
   /** K: updates a round needs before anything is aggregated. */
@@ -32,8 +33,6 @@ export interface FlConfig {
   weights: 'dense' | 'all' | string[];
 }
 
-/** A cohort of one would publish a single device's (noised) update: never allowed. */
-export const MIN_COHORT = 2;
 
 export const FL_DEFAULTS: FlConfig = {
   cohort: 50,

@@ -1,6 +1,6 @@
 // Test support for the federated-learning server: a real SQLite file per test, the real service
 // and HTTP routes on an ephemeral port, seeded noise, and updates encoded by the device's own code
-// (src/sync/encode.ts), so the tests exercise exactly what a browser would send.
+// (src/privacy/fixed-point.ts), so the tests exercise exactly what a browser would send.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,11 @@ import { mountFl } from './routes';
 import { createFlService, federatedWeights, type FlService } from './service';
 import { openSqliteStore } from './sqlite-store';
 import type { FlStore } from './store';
-import type { Uniform } from './noise';
-import { flatten } from './server-optimizer';
-import { clipToNorm, encodeFixed, l2norm } from '../../src/sync/encode';
+import type { Uniform } from '../../src/privacy/noise';
+import { flatten } from '../../src/privacy/server-optimizer';
+import { clipToNorm, encodeFixed, l2norm } from '../../src/privacy/fixed-point';
 import type { RoundInfo } from '../../src/sync/wire';
-import { decodeWeights, type ModelJson } from '../../src/model/artifact';
+import { decodeWeights, type ModelJson } from '../../src/model/plain/artifact';
 
 export const INITIAL_MODEL = fileURLToPath(new URL('../../models/demo', import.meta.url));
 export const UPDATE_TYPE = 'application/vnd.shelfwise.update';

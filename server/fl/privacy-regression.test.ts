@@ -3,9 +3,9 @@
 // mis-scaled, or if a round can be aggregated with fewer devices than the configured minimum.
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { aggregate, type AggregateOptions } from './aggregate';
-import { checkFlConfig, FL_DEFAULTS, flConfigFromEnv, MIN_COHORT } from './config';
-import { decodeUpdate } from './fixed-point';
+import { aggregate, MIN_COHORT, type AggregateOptions } from '../../src/privacy/aggregate';
+import { checkFlConfig, FL_DEFAULTS, flConfigFromEnv } from './config';
+import { decodeUpdate } from '../../src/privacy/fixed-point';
 import { createFlService } from './service';
 import { openSqliteStore } from './sqlite-store';
 import {

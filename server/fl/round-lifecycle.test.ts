@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlStatus, ModelInfo, RoundInfo } from '../../src/sync/wire';
-import { epsilonAfter, maxRounds } from './accountant';
+import { epsilonAfter, maxRounds } from '../../src/privacy/accountant';
 import { HttpError } from '../send';
 import {
   bytesOf, diff, getJson, goodHeaders, inspectDb, openService, publishedValues, seededUniform, startFlServer, submit, tempDir, testConfig, upload, validUpdate,

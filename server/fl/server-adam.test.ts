@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { diff, openService, publishedValues, seededUniform, submit, tempDir, testConfig, validUpdate } from './fl-test-helpers';
-import { decodeState } from './server-optimizer';
+import { decodeState } from '../../src/privacy/server-optimizer';
 import type { FlService } from './service';
 import type { FlStore } from './store';
 

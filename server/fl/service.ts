@@ -1,17 +1,17 @@
 // The federated-learning server: rounds, validated uploads, DP aggregation, published models and
 // the privacy ledger. Every state change happens inside one store transaction.
-import { SERVER_OPTIMIZER_DEFAULTS, decodeState, encodeState, flatten, roundRate, serverStep } from './server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, decodeState, encodeState, flatten, roundRate, serverStep } from '../../src/privacy/server-optimizer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ModelInfo, RoundInfo, FlStatus, UpdateReceipt } from '../../src/sync/wire';
-import { checkModelJson, decodeWeights, encodeWeights, ARTIFACT_FORMAT, type ModelJson } from '../../src/model/artifact';
-import { epsilon, maxRounds, rdp } from './accountant';
-import { federatedNames } from '../../src/model/federated-weights';
-import { aggregate } from './aggregate';
+import { checkModelJson, decodeWeights, encodeWeights, ARTIFACT_FORMAT, type ModelJson } from '../../src/model/plain/artifact';
+import { epsilon, maxRounds, rdp } from '../../src/privacy/accountant';
+import { federatedNames } from '../../src/model/plain/federated-weights';
+import { aggregate } from '../../src/privacy/aggregate';
 import { checkFlConfig, type FlConfig } from './config';
-import { decodeUpdate, l2norm, scaleFor } from './fixed-point';
-import { cryptoUniform, type Uniform } from './noise';
+import { decodeUpdate, l2norm, scaleFor } from '../../src/privacy/fixed-point';
+import { cryptoUniform, type Uniform } from '../../src/privacy/noise';
 import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
 import { HttpError } from '../send';
 

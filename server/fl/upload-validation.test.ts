@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { FlStatus, RoundInfo } from '../../src/sync/wire';
-import { NOT_A_NUMBER } from './fixed-point';
+import { NOT_A_NUMBER } from '../../src/privacy/fixed-point';
 import {
   bytesOf, freshToken, getJson, goodHeaders, seededUniform, startFlServer, tempDir, testConfig, upload, validUpdate,
   type FlServer, type UploadOptions,

@@ -3,7 +3,7 @@
 // and the worker (TF.js and the model) are loaded only when needed.
 import { consentFromDataLayer, eventsFromDataLayer, eventsFromTrackCommand, hookDataLayer } from '../capture';
 import { parseItem } from '../capture/item';
-import { EVENT_TYPES } from '../model/features';
+import { EVENT_TYPES } from '../model/plain/features';
 import type { Candidate, ConsentState, EventName, StoredEvent } from '../shared/types';
 import type { Store } from '../store';
 import type { DebugInfo } from '../worker/protocol';

@@ -3,7 +3,7 @@
 import type { Candidate } from '../shared/types';
 import { fetchCandidates, inlineCandidates, readSlot, type SlotSpec } from './candidates';
 import { cachedScores, orderByScores } from './order';
-import { clearSlot, reserveSlot } from '../ui/reserve';
+import { clearSlot, reserveSlot } from './reserve';
 
 export type Source = 'model' | 'cache' | 'server' | 'error' | 'empty';
 

@@ -2,11 +2,11 @@
 // Kang & McAuley 2018), whose item representation is built from hashed id, category and brand
 // features so unseen items still score. Input and output share that representation.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from './config';
-import type { SequenceBatch } from './batch';
-import type { ItemCodes } from './features';
-import { matMul, matMulBT } from './matmul';
-import { reader, type Probes, type Reader } from './client-axis';
+import type { ModelConfig } from './plain/config';
+import type { SequenceBatch } from './plain/batch';
+import type { ItemCodes } from './plain/features';
+import { matMul, matMulBT } from './kernels/matmul';
+import { reader, type Probes, type Reader } from './kernels/client-axis';
 import type { Weights } from './weights';
 
 /** Item codes as tensors: ids [n, itemHashes], cats [n, categoryLevels], brands [n]. */
@@ -54,7 +54,7 @@ function sumRows(r: Reader, name: string, rows: tf.Tensor2D): tf.Tensor2D {
   return tf.sum(tf.reshape(looked, [n, k, -1]), 1);
 }
 
-/** The shared item representation [n, d]. With probes (client-axis.ts), the items are the
+/** The shared item representation [n, d]. With probes (kernels/client-axis.ts), the items are the
  *  clients' in equal consecutive shares. */
 export function itemVectors(w: Weights, items: ItemTensors, probes?: Probes): tf.Tensor2D {
   const r = reader(w, probes);
@@ -122,7 +122,7 @@ function block(x: tf.Tensor, r: Reader, p: string, cfg: ModelConfig, mask: tf.Te
 }
 
 /** The shopper's state after each slot [batch, length, d]. `dropout` > 0 only while training.
- *  With probes (client-axis.ts), each sequence is a client's. */
+ *  With probes (kernels/client-axis.ts), each sequence is a client's. */
 export function encode(w: Weights, cfg: ModelConfig, b: BatchTensors, dropout: Dropout = 0, probes?: Probes): tf.Tensor3D {
   const drop = dropper(dropout);
   const r = reader(w, probes);

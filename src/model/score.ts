@@ -1,8 +1,8 @@
 // Inference: how much the shopper behind `history` should like each candidate.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from './config';
-import { packBatch, type SequenceBatch } from './batch';
-import { EVENT_TYPES, encodeItems, interestHistory, type EventLike, type ItemLike } from './features';
+import type { ModelConfig } from './plain/config';
+import { packBatch, type SequenceBatch } from './plain/batch';
+import { EVENT_TYPES, encodeItems, interestHistory, type EventLike, type ItemLike } from './plain/features';
 import { batchTensors, itemBias, itemTensors, itemVectors, scoreItems, userState } from './network';
 import type { Weights } from './weights';
 

@@ -1,6 +1,6 @@
 // Moving weights between plain arrays (artifacts, federated updates, IndexedDB) and TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedArray } from './artifact';
+import type { NamedArray } from './plain/artifact';
 import type { WeightSpec, Weights } from './weights';
 
 /** Variables for `specs`, filled from `arrays`; every spec must be present with its exact shape. */

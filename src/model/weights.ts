@@ -1,8 +1,8 @@
 // Names, shapes and initial values of a model's weights. Shared weights are what federated
 // learning averages; personal weights never leave the device.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from './config';
-import { EVENT_TYPE_ROWS } from './features';
+import type { ModelConfig } from './plain/config';
+import { EVENT_TYPE_ROWS } from './plain/features';
 
 export interface WeightSpec {
   name: string;

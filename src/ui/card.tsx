@@ -2,7 +2,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Candidate } from '../shared/types';
 import { formatPrice, safeUrl, text } from './items';
-import { CARD_WIDTH, IMAGE_HEIGHT } from './reserve';
+import { CARD_WIDTH, IMAGE_HEIGHT } from '../loader/reserve';
 import type { Observe } from './use-impressions';
 
 export interface CardProps {

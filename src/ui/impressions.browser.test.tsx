@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Candidate } from '../shared/types';
 import { renderShelf } from './index';
-import { reserveSlot } from './reserve';
+import { reserveSlot } from '../loader/reserve';
 import { DWELL_MS } from './use-impressions';
 import { $$, cleanup, items, makeHost, wait } from './test-fixtures';
 

@@ -3,7 +3,7 @@
 import { h, render } from 'preact';
 import { useErrorBoundary } from 'preact/hooks';
 import { warn } from './guard';
-import { addStyles, CLEAR_EVENT, MOUNT_CLASS, mountOf } from './reserve';
+import { addStyles, CLEAR_EVENT, MOUNT_CLASS, mountOf } from '../loader/reserve';
 import { Shelf, type ShelfProps } from './shelf';
 import { SHELF_CSS } from './styles';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import { renderShelf } from './index';
-import { reserveSlot, SHELF_HEIGHT } from './reserve';
+import { reserveSlot, SHELF_HEIGHT } from '../loader/reserve';
 import { $$, cleanup, frame, items, makeHost, pageCss } from './test-fixtures';
 
 beforeAll(() => page.viewport(1000, 700));

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cdp, page, userEvent } from 'vitest/browser';
 import { renderShelf } from './index';
 import { prefersReducedMotion, scrollBehavior } from './motion';
-import { reserveSlot } from './reserve';
+import { reserveSlot } from '../loader/reserve';
 import { $$, cleanup, frame, items, makeHost } from './test-fixtures';
 
 // Chromium's own media emulation (through the DevTools protocol), so matchMedia and the

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { renderShelf } from './index';
-import { reserveSlot } from './reserve';
+import { reserveSlot } from '../loader/reserve';
 import { $$, cleanup, items, makeHost, pageCss, wait } from './test-fixtures';
 
 const OUT = '../../.cache/screens/'; // relative to this file

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { renderShelf, unmountShelf } from './index';
-import { reserveSlot } from './reserve';
+import { reserveSlot } from '../loader/reserve';
 import { $$, cleanup, frame, items, makeHost } from './test-fixtures';
 
 beforeAll(() => page.viewport(1000, 700));

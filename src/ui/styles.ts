@@ -17,7 +17,7 @@
  *   --shelfwise-gap         space between cards         12px
  * Heights are fixed in px (see reserve.ts) so the reserved space stays exact under any theme.
  */
-import { CARD_HEIGHT, CARD_WIDTH, GAP, HEADER_GAP, HEADER_HEIGHT, IMAGE_HEIGHT, TRACK_PADDING } from './reserve';
+import { CARD_HEIGHT, CARD_WIDTH, GAP, HEADER_GAP, HEADER_HEIGHT, IMAGE_HEIGHT, TRACK_PADDING } from '../loader/reserve';
 
 export const SHELF_CSS =
   `.sw{display:flex;flex-direction:column;gap:${HEADER_GAP}px;color:var(--shelfwise-text,#18181b);` +

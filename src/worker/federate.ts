@@ -1,14 +1,15 @@
 // The device's part in a federated round: when eligible, train on the shopper's own history, clip
 // the update of the shared weights, encode it and upload it with a one-time token. Nothing that
 // identifies the device or its events is sent, and a device contributes at most once per round.
-import type { EventLike, ItemLike } from '../model/features';
-import { clipToNorm, encodeFixed, freshToken } from '../sync/encode';
+import type { EventLike, ItemLike } from '../model/plain/features';
+import { clipToNorm, encodeFixed } from '../privacy/fixed-point';
+import { freshToken } from '../sync/token';
 import { getRound, sendUpdate } from '../sync/client';
 import type { Store } from '../store';
 
 const LAST_KEY = 'fl:last';
 /** New interest events since the device's last contribution before it contributes again (as many
- *  as the local update needs at all: src/model/local-update.ts). */
+ *  as the local update needs at all: src/model/train/local-update.ts). */
 export const MIN_NEW_EVENTS = 3;
 
 export interface Contributor {

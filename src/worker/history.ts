@@ -1,5 +1,5 @@
 // The shopper's history as the model reads it, from the store's records.
-import type { EventLike } from '../model/features';
+import type { EventLike } from '../model/plain/features';
 import type { StoredEvent } from '../shared/types';
 
 /** How many recent records to read: comfortably more than any model's window of interest events. */

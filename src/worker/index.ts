@@ -1,13 +1,13 @@
 // The model worker's entry: wires the store and the model. Everything heavy (TF.js, the model,
 // the backends) lives here, off the page's main thread.
 import { openStore, type Store } from '../store';
-import { isInterest } from '../model/features';
+import { isInterest } from '../model/plain/features';
 import type { Calls, CandidateFeatures, DebugInfo, RankResult, Request, Response, WorkerOptions } from './protocol';
 import { loadRanker, type Ranker } from './ranker';
 import { HISTORY_READ, toModelEvents } from './history';
 import { contribute } from './federate';
 import { getModelInfo } from '../sync/client';
-import type { EventLike } from '../model/features';
+import type { EventLike } from '../model/plain/features';
 import { needsRefit, offeredNegatives, PERSONAL_KEY, personalVector, rememberOffered, type PersonalState } from './personal';
 
 let options: WorkerOptions | undefined;

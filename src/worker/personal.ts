@@ -1,6 +1,6 @@
 // The shopper's personal model state on the device: the items they have been offered (the
 // negatives adaptation learns from) and the fitted personal vector, kept in the store.
-import type { EventLike, ItemLike } from '../model/features';
+import type { EventLike, ItemLike } from '../model/plain/features';
 import type { Store } from '../store';
 import type { CandidateFeatures } from './protocol';
 

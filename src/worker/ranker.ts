@@ -1,12 +1,12 @@
 // Runs the model in the worker: loads a verified artifact onto the chosen backend and scores
 // candidates against the shopper's history. If the backend fails mid-use, it moves to the next.
 import * as tf from '@tensorflow/tfjs-core';
-import { fetchArtifact, type NamedArray } from '../model/artifact';
-import type { ModelConfig } from '../model/config';
-import type { EventLike, ItemLike } from '../model/features';
+import { fetchArtifact, type NamedArray } from '../model/plain/artifact';
+import type { ModelConfig } from '../model/plain/config';
+import type { EventLike, ItemLike } from '../model/plain/features';
 import { scoreCandidates, scoreTensor } from '../model/score';
-import { ADAPT_DEFAULTS, adaptPersonal } from '../model/adapt';
-import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../model/local-update';
+import { ADAPT_DEFAULTS, adaptPersonal } from '../model/train/adapt';
+import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../model/train/local-update';
 import { weightsFromArrays } from '../model/tensors';
 import { disposeWeights, weightSpecs, type Weights } from '../model/weights';
 import type { BackendName } from '../shared/types';
@@ -17,9 +17,9 @@ export interface Ranker {
   readonly backend: BackendName;
   readonly version: string;
   score(history: readonly EventLike[], candidates: readonly ItemLike[], personal?: Float32Array): Promise<Float32Array>;
-  /** The federated update of `names` from this shopper's history (see model/local-update.ts). */
+  /** The federated update of `names` from this shopper's history (see model/train/local-update.ts). */
   localDelta(names: readonly string[], history: readonly EventLike[], offered: { items: readonly ItemLike[]; weights: readonly number[] }): Promise<Float32Array | null>;
-  /** Fits this shopper's personal vector (see model/adapt.ts); null when it would not help. */
+  /** Fits this shopper's personal vector (see model/train/adapt.ts); null when it would not help. */
   adapt(history: readonly EventLike[], offered: { items: readonly ItemLike[]; weights: readonly number[] }): Promise<Float32Array | null>;
   dispose(): void;
 }

@@ -10,8 +10,8 @@ import {
   type ModelJson,
   type NamedArray,
   type Quantization,
-} from '../../src/model/artifact';
-import type { ModelConfig } from '../../src/model/config';
+} from '../../src/model/plain/artifact';
+import type { ModelConfig } from '../../src/model/plain/config';
 
 export const WEIGHTS_FILE = 'weights.bin';
 

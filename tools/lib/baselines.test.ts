@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Sequence } from '../../src/model/batch';
+import type { Sequence } from '../../src/model/plain/batch';
 import {
   baselineRanks,
   buildBaselines,
@@ -14,7 +14,7 @@ import {
 import { loadDataset } from './dataset';
 import { historySet } from './full-rank';
 import { summarize } from './metrics';
-import { rng } from './random';
+import { rng } from '../../src/shared/random';
 import { leaveLastOut, type Case } from './split';
 
 const seq = (...items: number[]): Sequence => ({ items, types: items.map(() => 1) });

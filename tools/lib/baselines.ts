@@ -2,7 +2,7 @@
 // session/user kNN (V-SKNN). Ludewig et al. (UMUAI 2021) found these match many neural models on
 // session data, so they are built carefully (published defaults, exact cosine) rather than as
 // strawmen. Everything lives in flat typed arrays so full ranking of a 12k-item catalog stays fast.
-import type { Sequence } from '../../src/model/batch';
+import type { Sequence } from '../../src/model/plain/batch';
 import { rankOf, topK } from './metrics';
 import type { Case } from './split';
 

@@ -2,8 +2,8 @@
 // items.csv. Any folder in that format works, not only the shipped ones.
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { EVENT_TYPES } from '../../src/model/features';
-import type { ItemLike } from '../../src/model/features';
+import { EVENT_TYPES } from '../../src/model/plain/features';
+import type { ItemLike } from '../../src/model/plain/features';
 import { readCsv } from './csv';
 
 export interface UserHistory {

@@ -1,10 +1,10 @@
 // What every evaluation protocol starts from: the dataset, its leave-last-out split, the model.
-import type { ModelJson } from '../../src/model/artifact';
-import type { ModelConfig } from '../../src/model/config';
-import { EVENT_TYPES, type EventLike, type ItemCodes } from '../../src/model/features';
+import type { ModelJson } from '../../src/model/plain/artifact';
+import type { ModelConfig } from '../../src/model/plain/config';
+import { EVENT_TYPES, type EventLike, type ItemCodes } from '../../src/model/plain/features';
 import { weightsFromArrays } from '../../src/model/tensors';
 import { weightSpecs, type Weights } from '../../src/model/weights';
-import type { Sequence } from '../../src/model/batch';
+import type { Sequence } from '../../src/model/plain/batch';
 import { readArtifact } from './artifact-io';
 import { catalogCodes } from './catalog-tensors';
 import { loadDataset, type Dataset } from './dataset';

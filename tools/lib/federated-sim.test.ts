@@ -6,15 +6,15 @@ import { useBackend } from './backend';
 import { loadDataset } from './dataset';
 import { leaveLastOut } from './split';
 import { configFor } from './presets';
-import { rng } from './random';
+import { rng } from '../../src/shared/random';
 import { popularityCounts } from './baselines';
 import { aliasPool } from './rerank';
 import { clientSide, deviceInput, poissonCohort } from './federated-sim';
 import { createWeights, weightSpecs } from '../../src/model/weights';
-import { federatedNames } from '../../src/model/federated-weights';
-import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../../src/model/local-update';
-import { clipToNorm } from '../../src/sync/encode';
-import { scaleFor } from '../../server/fl/fixed-point';
+import { federatedNames } from '../../src/model/plain/federated-weights';
+import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../../src/model/train/local-update';
+import { clipToNorm } from '../../src/privacy/fixed-point';
+import { scaleFor } from '../../src/privacy/fixed-point';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/tiny', import.meta.url));
 

@@ -1,22 +1,21 @@
 // Federated learning, simulated in-process with the production code: each client runs the
-// widget's local update (src/model/local-update.ts) and its clipping and fixed-point encoding
-// (src/sync/encode.ts); the server side decodes (server/fl/fixed-point.ts), aggregates with
-// clipping and Gaussian noise (server/fl/aggregate.ts) and accounts privacy (server/fl/accountant.ts).
+// widget's local update (src/model/train/local-update.ts), clipping and fixed-point encoding
+// (src/privacy/fixed-point.ts); the server side decodes, aggregates with clipping and Gaussian
+// noise (src/privacy/aggregate.ts) and accounts privacy (src/privacy/accountant.ts).
 // Clients are spread over worker threads, one per core; each thread decodes and sums its own
 // clients' uploads, and the round's noise is added once to the sum of the threads' sums.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { LOCAL_UPDATE_DEFAULTS, localDeltas, type LocalInput, type LocalUpdateOptions } from '../../src/model/local-update';
-import type { ModelConfig } from '../../src/model/config';
-import { clipToNorm, encodeFixed } from '../../src/sync/encode';
+import { LOCAL_UPDATE_DEFAULTS, localDeltas, type LocalInput, type LocalUpdateOptions } from '../../src/model/train/local-update';
+import type { ModelConfig } from '../../src/model/plain/config';
+import { clipToNorm, encodeFixed } from '../../src/privacy/fixed-point';
 import type { Weights } from '../../src/model/weights';
-import { decodeUpdate, scaleFor } from '../../server/fl/fixed-point';
-import { Aggregator, ClippedSum, type PartialSum } from '../../server/fl/aggregate';
-import { MIN_COHORT } from '../../server/fl/config';
-import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../server/fl/server-optimizer';
-import { cryptoUniform } from '../../server/fl/noise';
-import { rng } from './random';
+import { decodeUpdate, scaleFor } from '../../src/privacy/fixed-point';
+import { Aggregator, ClippedSum, MIN_COHORT, type PartialSum } from '../../src/privacy/aggregate';
+import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../src/privacy/server-optimizer';
+import { cryptoUniform } from '../../src/privacy/noise';
+import { rng } from '../../src/shared/random';
 import type { Dataset } from './dataset';
 import { historyEvents } from './eval-context';
 import type { Case } from './split';

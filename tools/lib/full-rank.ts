@@ -1,8 +1,8 @@
 // Scores every catalog item for each case's history, a chunk of cases at a time.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../../src/model/config';
-import { packBatch } from '../../src/model/batch';
-import type { ItemCodes } from '../../src/model/features';
+import type { ModelConfig } from '../../src/model/plain/config';
+import { packBatch } from '../../src/model/plain/batch';
+import type { ItemCodes } from '../../src/model/plain/features';
 import { batchTensors, itemBias, itemTensors, itemVectors, scoreItems, userState } from '../../src/model/network';
 import type { Weights } from '../../src/model/weights';
 import { rankOf, topK } from './metrics';

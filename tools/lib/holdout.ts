@@ -1,6 +1,6 @@
 // Shoppers kept out of training entirely, so the "adapt" protocol can measure on-device learning
 // the way it happens in production: on a shopper the global model has never seen.
-import { hash32 } from '../../src/model/hash';
+import { hash32 } from '../../src/model/plain/hash';
 
 export interface Holdout {
   /** Share of users held out, 0..1. */

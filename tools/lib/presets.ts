@@ -1,5 +1,5 @@
 // Architecture defaults for a dataset, overridable from the command line.
-import { DEMO_CONFIG, checkConfig, type ModelConfig } from '../../src/model/config';
+import { DEMO_CONFIG, checkConfig, type ModelConfig } from '../../src/model/plain/config';
 import { numberFlag, positiveInt, type Flags } from './args';
 
 /** Real catalogs: SASRec's Amazon settings (dim 64, two blocks) with a 20-event window, which

@@ -2,13 +2,13 @@
 // the global model plus the personal vector the worker would fit on that user's own earlier events
 // (the same adaptPersonal code and ADAPT_DEFAULTS budget the browser worker uses). The negatives are
 // what a device has seen offered and not picked: popular items outside the user's history.
-import { ADAPT_DEFAULTS, adaptPersonal } from '../../src/model/adapt';
+import { ADAPT_DEFAULTS, adaptPersonal } from '../../src/model/train/adapt';
 import { historyEvents, type EvalContext } from './eval-context';
 import { historySet, rankFull } from './full-rank';
 import { popularityCounts } from './baselines';
 import { aliasPool, caseSeed, drawPopular } from './rerank';
 import { summarize, type Metrics } from './metrics';
-import { rng } from './random';
+import { rng } from '../../src/shared/random';
 import type { ProtocolResult } from './protocol-full';
 import { isHeldOut, type Holdout } from './holdout';
 

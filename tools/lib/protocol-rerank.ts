@@ -5,7 +5,7 @@ import { buildBaselines } from './baselines';
 import type { EvalContext } from './eval-context';
 import { scoreAll } from './full-rank';
 import { rankOf, summarize, type Metrics } from './metrics';
-import { rng } from './random';
+import { rng } from '../../src/shared/random';
 import { caseSeed, rerankContext, sampleCandidates } from './rerank';
 import type { ProtocolResult } from './protocol-full';
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { Sequence } from '../../src/model/batch';
-import type { ItemLike } from '../../src/model/features';
+import type { Sequence } from '../../src/model/plain/batch';
+import type { ItemLike } from '../../src/model/plain/features';
 import { aliasPool, caseSeed, rerankContext, sampleCandidates, topCategories, type RerankContext } from './rerank';
-import { rng } from './random';
+import { rng } from '../../src/shared/random';
 import type { Case } from './split';
 
 const seq = (...items: number[]): Sequence => ({ items, types: items.map(() => 1) });

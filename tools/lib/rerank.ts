@@ -9,10 +9,10 @@
 // Draws are weighted by training popularity without replacement. Items never seen in training
 // (weight 0) are only taken, uniformly, once every positive-weight eligible item of that pool is
 // used. A catalog with fewer than 100 eligible items (not in the history) yields all of them.
-import type { ItemLike } from '../../src/model/features';
+import type { ItemLike } from '../../src/model/plain/features';
 import type { Case } from './split';
-import type { Sequence } from '../../src/model/batch';
-import { shuffle } from './random';
+import type { Sequence } from '../../src/model/plain/batch';
+import { shuffle } from '../../src/shared/random';
 
 export interface RerankContext {
   /** Event counts in the training sequences, per item. */

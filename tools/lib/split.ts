@@ -1,7 +1,7 @@
 // The leave-last-out split of the sequential-recommendation literature (SASRec, S3-Rec, ICLRec):
 // per user, in time order, the last event is the test target, the one before it the validation
 // target, and the rest is training data. Users with fewer than 3 events are skipped.
-import type { Sequence } from '../../src/model/batch';
+import type { Sequence } from '../../src/model/plain/batch';
 import type { UserHistory } from './dataset';
 
 export interface Case {

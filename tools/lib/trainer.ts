@@ -1,17 +1,18 @@
 // Central training of the shared model on a dataset's training split, with early stopping on the
 // validation targets. The same step function runs on devices (federated client) and here.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../../src/model/config';
-import type { Sequence } from '../../src/model/batch';
-import type { ItemCodes } from '../../src/model/features';
-import { makeTrainArrays } from '../../src/model/train-batch';
+import type { ModelConfig } from '../../src/model/plain/config';
+import type { Sequence } from '../../src/model/plain/batch';
+import type { ItemCodes } from '../../src/model/plain/features';
+import { makeTrainArrays } from '../../src/model/train/train-batch';
 import { batchTensors, itemTensors } from '../../src/model/network';
-import { collisionMask, nextItemLoss, type ObjectiveInputs } from '../../src/model/objective';
+import { collisionMask, nextItemLoss, type ObjectiveInputs } from '../../src/model/train/objective';
 import { createWeights, weightSpecs, type Weights } from '../../src/model/weights';
 import { pickCodes } from './catalog-tensors';
 import { rankFull } from './full-rank';
 import { summarize } from './metrics';
-import { rng, sampleDistinct, shuffle } from './random';
+import { rng, sampleDistinct, shuffle } from '../../src/shared/random';
+import { cosineDecay } from '../../src/shared/schedule';
 import type { Case } from './split';
 
 export interface TrainOptions {
@@ -126,8 +127,7 @@ export function lengthBatches(train: readonly Sequence[], batchSize: number, max
 
 /** Cosine decay from the base rate to finalLearningRate x base at progress 1. */
 export function learningRate(opts: Pick<TrainOptions, 'learningRate' | 'finalLearningRate'>, progress: number): number {
-  const p = Math.min(1, Math.max(0, progress));
-  return opts.learningRate * (opts.finalLearningRate + (1 - opts.finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * p)));
+  return cosineDecay(opts.learningRate, progress, opts.finalLearningRate);
 }
 
 async function runEpoch(

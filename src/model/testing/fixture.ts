@@ -1,6 +1,6 @@
 // A tiny model and histories for tests that run on every backend.
-import type { ModelConfig } from '../config';
-import type { EventLike, ItemLike } from '../features';
+import type { ModelConfig } from '../plain/config';
+import type { EventLike, ItemLike } from '../plain/features';
 
 export const TINY: ModelConfig = {
   dim: 8,

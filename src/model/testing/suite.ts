@@ -5,17 +5,17 @@ import { describe, expect, test, beforeAll, afterAll } from 'vitest';
 import { createWeights, weightSpecs, type Weights } from '../weights';
 import { scoreCandidates } from '../score';
 import { weightsToArrays, weightsFromArrays } from '../tensors';
-import { makeTrainArrays } from '../train-batch';
+import { makeTrainArrays } from '../train/train-batch';
 import { batchTensors, encode, itemTensors, type Dropout } from '../network';
-import { collisionMask, nextItemLoss } from '../objective';
-import { encodeItems } from '../features';
+import { collisionMask, nextItemLoss } from '../train/objective';
+import { encodeItems } from '../plain/features';
 import { HISTORY, ITEMS, LONG_HISTORY, TINY } from './fixture';
-import { ADAPT_DEFAULTS, adaptPersonal } from '../adapt';
-import { LOCAL_UPDATE_DEFAULTS, localDelta, localDeltas } from '../local-update';
-import { federatedNames } from '../federated-weights';
-import { offerLogQ } from '../sampling';
-import { EVENT_TYPES, type EventLike, type ItemLike } from '../features';
-import { l2norm } from '../../sync/encode';
+import { ADAPT_DEFAULTS, adaptPersonal } from '../train/adapt';
+import { LOCAL_UPDATE_DEFAULTS, localDelta, localDeltas } from '../train/local-update';
+import { federatedNames } from '../plain/federated-weights';
+import { offerLogQ } from '../plain/sampling';
+import { EVENT_TYPES, type EventLike, type ItemLike } from '../plain/features';
+import { l2norm } from '../../privacy/fixed-point';
 
 /** Scores computed on the CPU backend, the reference every other backend must match. */
 async function referenceScores(arrays: Awaited<ReturnType<typeof weightsToArrays>>): Promise<Float32Array> {

@@ -12,15 +12,15 @@
 // Several shoppers can adapt in one call (the evaluation does); each one's loss, gradient and
 // Adam state are independent, so the result for a shopper is the same as adapting alone.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from './config';
-import { packBatch } from './batch';
-import { EVENT_TYPES, encodeItems, interestHistory, type EventLike, type ItemLike } from './features';
-import { batchTensors, encode, itemBias, itemTensors, itemVectors } from './network';
-import { matMulBT } from './matmul';
-import { embed } from './embed';
-import { logSumExpLast } from './logsumexp';
-import { offerLogQ } from './sampling';
-import type { Weights } from './weights';
+import type { ModelConfig } from '../plain/config';
+import { packBatch } from '../plain/batch';
+import { EVENT_TYPES, encodeItems, interestHistory, type EventLike, type ItemLike } from '../plain/features';
+import { batchTensors, encode, itemBias, itemTensors, itemVectors } from '../network';
+import { matMulBT } from '../kernels/matmul';
+import { embed } from '../kernels/embed';
+import { logSumExpLast } from '../kernels/logsumexp';
+import { offerLogQ } from '../plain/sampling';
+import type { Weights } from '../weights';
 
 export interface AdaptOptions {
   steps: number;

@@ -1,15 +1,14 @@
-// Gaussian noise for the aggregate. In production it comes from the operating system's CSPRNG;
-// tests pass a seeded source so their statistics are reproducible.
-import { randomFillSync } from 'node:crypto';
+// Gaussian noise for the aggregate. In production it comes from the platform's CSPRNG (WebCrypto,
+// in Node and browsers alike); tests pass a seeded source so their statistics are reproducible.
 
 export type Uniform = () => number;
 
-/** Uniform (0, 1) from crypto.randomFillSync, 53 bits per draw, buffered. */
+/** Uniform (0, 1) from crypto.getRandomValues, 53 bits per draw, buffered. */
 export function cryptoUniform(): Uniform {
   const buf = new Uint32Array(1024);
   let i = buf.length;
   return () => {
-    if (i + 2 > buf.length) randomFillSync(buf), (i = 0);
+    if (i + 2 > buf.length) crypto.getRandomValues(buf), (i = 0);
     const hi = buf[i++] >>> 5;
     const lo = buf[i++] >>> 6;
     return (hi * 67108864 + lo + 0.5) / 9007199254740992;

@@ -1,11 +1,11 @@
 // Several devices' training inputs side by side, for clientsLoss (objective.ts): one sequence per
 // client, every slot a prediction weighted within its client, and each client's own negatives.
 // The arrays are made in plain JavaScript, before any tensor.
-import type { ModelConfig } from './config';
-import { EVENT_TYPES, encodeItems, pickCodes, type EventLike, type ItemCodes, type ItemLike } from './features';
-import type { SequenceBatch } from './batch';
+import type { ModelConfig } from '../plain/config';
+import { EVENT_TYPES, encodeItems, pickCodes, type EventLike, type ItemCodes, type ItemLike } from '../plain/features';
+import type { SequenceBatch } from '../plain/batch';
 import { makeTrainArrays } from './train-batch';
-import { offerLogQ } from './sampling';
+import { offerLogQ } from '../plain/sampling';
 import { collisionMask } from './objective';
 
 /** One device's interest events (oldest first, at least two) and the items it was offered. */

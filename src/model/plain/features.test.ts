@@ -2,9 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { bucket, hash32 } from './hash';
 import { categoryTokens, encodeItems, interestHistory } from './features';
 import { packBatch } from './batch';
-import { makeTrainArrays } from './train-batch';
-import { collisionMask } from './objective';
-import { TINY } from './testing/fixture';
+import { makeTrainArrays } from '../train/train-batch';
+import { collisionMask } from '../train/objective';
+import { TINY } from '../testing/fixture';
 
 describe('hashing', () => {
   test('is stable across runs and platforms (pinned values)', () => {

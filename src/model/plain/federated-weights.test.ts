@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CATALOG_TABLES, federatedNames } from './federated-weights';
-import { weightSpecs } from './weights';
-import { TINY } from './testing/fixture';
+import { weightSpecs } from '../weights';
+import { TINY } from '../testing/fixture';
 
 describe('federated weights', () => {
   test("'dense' is every weight but the catalog tables; 'all' is every weight", () => {

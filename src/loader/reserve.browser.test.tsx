@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
-import { renderShelf } from './index';
+import { renderShelf } from '../ui/index';
 import { clearSlot, reserveSlot, SHELF_HEIGHT } from './reserve';
-import { $$, cleanup, frame, items, makeHost, wait } from './test-fixtures';
+import { $$, cleanup, frame, items, makeHost, wait } from '../ui/test-fixtures';
 
 beforeAll(() => page.viewport(1000, 700));
 afterEach(cleanup);

@@ -1,7 +1,7 @@
 // Next-event training examples: every real slot of a history predicts the event that followed it.
-import type { ModelConfig } from './config';
-import type { ItemCodes } from './features';
-import { packBatch, type Sequence, type SequenceBatch } from './batch';
+import type { ModelConfig } from '../plain/config';
+import type { ItemCodes } from '../plain/features';
+import { packBatch, type Sequence, type SequenceBatch } from '../plain/batch';
 
 export interface TrainArrays {
   inputs: SequenceBatch;

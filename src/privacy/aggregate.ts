@@ -5,7 +5,9 @@
 // any size needs the memory of one update.
 import { addGaussian, type Uniform } from './noise';
 import { l2norm } from './fixed-point';
-import { MIN_COHORT } from './config';
+
+/** A cohort of one would publish a single device's (noised) update: never allowed. */
+export const MIN_COHORT = 2;
 
 export interface AggregateOptions {
   clipNorm: number;

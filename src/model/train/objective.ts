@@ -2,13 +2,13 @@
 // Cross-entropy against many negatives ranks far better than SASRec's one-negative BCE
 // (Klenitskiy & Vasilev, RecSys 2023), and sharing negatives across the batch keeps it one matmul.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from './config';
-import { encode, itemBias, itemVectors, type BatchTensors, type Dropout, type ItemTensors } from './network';
-import { embed } from './embed';
-import { matMulBT } from './matmul';
-import { logSumExpLast } from './logsumexp';
-import type { Weights } from './weights';
-import type { Probes } from './client-axis';
+import type { ModelConfig } from '../plain/config';
+import { encode, itemBias, itemVectors, type BatchTensors, type Dropout, type ItemTensors } from '../network';
+import { embed } from '../kernels/embed';
+import { matMulBT } from '../kernels/matmul';
+import { logSumExpLast } from '../kernels/logsumexp';
+import type { Weights } from '../weights';
+import type { Probes } from '../kernels/client-axis';
 
 export interface ObjectiveInputs {
   inputs: BatchTensors;
@@ -57,7 +57,7 @@ export interface ClientObjectiveInputs {
 }
 
 /** The sum over clients of each client's nextItemLoss on its own history and negatives. Its
- *  gradient by `probes` (client-axis.ts) is each client's own gradient of the probed weights. */
+ *  gradient by `probes` (kernels/client-axis.ts) is each client's own gradient of the probed weights. */
 export function clientsLoss(w: Weights, cfg: ModelConfig, x: ClientObjectiveInputs, dropout: Dropout, probes?: Probes): tf.Scalar {
   const { batch: C, length: L } = x.inputs;
   const N = x.negativeLogQ.shape[1];

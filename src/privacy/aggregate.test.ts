@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Aggregator, ClippedSum } from './aggregate';
 import { l2norm } from './fixed-point';
-import { seededUniform } from './fl-test-helpers';
+import { seededUniform } from '../../server/fl/fl-test-helpers';
 
 const vec = (...xs: number[]) => Float32Array.from(xs);
 const opts = (over = {}) => ({ clipNorm: 1, noiseMultiplier: 1e-9, cohort: 2, uniform: seededUniform(1), ...over });

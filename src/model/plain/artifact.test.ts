@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkModelJson, decodeWeights, encodeWeights, sha256Hex, type NamedArray } from './artifact';
-import { TINY } from './testing/fixture';
+import { TINY } from '../testing/fixture';
 
 const arrays: NamedArray[] = [
   { name: 'a', shape: [2, 3], data: Float32Array.from([0, -1.5, 2, 3.25, -4, 5]) },

@@ -1,5 +1,8 @@
-// Clipping and compact fixed-point encoding of a model update. Integers (rather than floats) are
-// what a secure-aggregation layer sums, so the encoding is ready for one to wrap it later.
+// An update on the wire: clipped to L2 norm C, then little-endian int16 fixed point with stochastic
+// rounding. The device encodes (worker/federate.ts) and the server and the simulator decode with
+// this one module, so the two sides cannot drift apart. Integers, not floats, are what secure
+// aggregation sums.
+
 
 /** The int16 value no encoder produces; a decoder treats it as "not a number". */
 export const NOT_A_NUMBER = -32768;
@@ -78,8 +81,32 @@ function uniformBits(n: number, random?: () => number): Uint32Array {
   return out;
 }
 
-/** A fresh random token for one upload (hex). */
-export function freshToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/** Fixed-point scale: a clipped update's largest possible coordinate (C) maps to int16's max. */
+export const scaleFor = (clipNorm: number) => MAX_CODE / clipNorm;
+
+/** Decodes `bytes` into values, or says exactly why it cannot. */
+export function decodeUpdate(bytes: Uint8Array, length: number, scale: number): Float32Array | string {
+  if (bytes.byteLength !== length * 2) return `expected ${length * 2} bytes (${length} int16 values), got ${bytes.byteLength}`;
+  const codes = int16s(bytes);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const code = codes[i];
+    if (code === NOT_A_NUMBER) return `value ${i} is not a number`;
+    out[i] = code / scale;
+  }
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** The bytes as little-endian int16s: a view where the platform allows (3x faster to read than a
+ *  DataView), else a copy. Node's pooled Buffers may start at an odd offset, which no view takes. */
+function int16s(bytes: Uint8Array): Int16Array {
+  const n = bytes.byteLength >> 1;
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return Int16Array.from({ length: n }, (_, i) => view.getInt16(i * 2, true));
+  }
+  if (bytes.byteOffset % 2 === 0) return new Int16Array(bytes.buffer, bytes.byteOffset, n);
+  return new Int16Array(bytes.slice().buffer, 0, n);
 }

@@ -3,11 +3,11 @@
 // plus its probe, so the loss's gradient by the probe is, row c, client c's gradient of the
 // weight. Because probes are zero, the forward pass never reads them and runs on the shared
 // weights alone; only the backward pass splits by client. This is how a round's devices are
-// simulated together (local-update.ts), a batch of one being what a device runs.
+// simulated together (train/local-update.ts), a batch of one being what a device runs.
 import * as tf from '@tensorflow/tfjs-core';
 import { embed } from './embed';
 import { matMul } from './matmul';
-import type { Weights } from './weights';
+import type { Weights } from '../weights';
 
 /** Zero tensors [C, ...shape] by weight name (see above). */
 export type Probes = Record<string, tf.Tensor>;

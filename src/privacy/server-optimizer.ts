@@ -4,6 +4,8 @@
 // whatever the scale of its updates. Either only post-processes the already-noised aggregate, so
 // neither changes the privacy guarantee. Pure: used by the server and by the simulator alike.
 
+import { cosineDecay } from '../shared/schedule';
+
 export const SERVER_OPTIMIZERS = ['sgd', 'adam'] as const;
 export type ServerOptimizer = (typeof SERVER_OPTIMIZERS)[number];
 
@@ -36,8 +38,7 @@ export interface ServerOptimizerState {
  *  `final` × base at the last round, as central training decays its rate; late rounds then add
  *  less noise to a model that has mostly converged. Past the horizon it stays at the final rate. */
 export function roundRate(base: number, round: number, horizon: number, final: number): number {
-  const p = horizon > 1 ? Math.min(1, Math.max(0, (round - 1) / (horizon - 1))) : 0;
-  return base * (final + (1 - final) * 0.5 * (1 + Math.cos(Math.PI * p)));
+  return cosineDecay(base, horizon > 1 ? (round - 1) / (horizon - 1) : 0, final);
 }
 
 /** The federated weights' values end to end, in order: the vector a round's mean update adds to. */

@@ -3,13 +3,13 @@
 // the difference it makes to them. Personal parameters play no part, and nothing but this
 // difference is ever used outside the device.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from './config';
-import { interestHistory, type EventLike, type ItemLike } from './features';
-import { batchTensors, itemTensors } from './network';
+import type { ModelConfig } from '../plain/config';
+import { interestHistory, type EventLike, type ItemLike } from '../plain/features';
+import { batchTensors, itemTensors } from '../network';
 import { clientsLoss } from './objective';
 import { clientArrays, type ClientExample } from './client-batch';
-import { probesFor, type Probes } from './client-axis';
-import type { Weights } from './weights';
+import { probesFor, type Probes } from '../kernels/client-axis';
+import type { Weights } from '../weights';
 
 export interface LocalUpdateOptions {
   learningRate: number;
@@ -46,7 +46,7 @@ export async function localDelta(
   return (await localDeltas(w, cfg, names, [input], opts))[0];
 }
 
-/** localDelta for several devices from one pass (client-axis.ts): the same numbers as one call
+/** localDelta for several devices from one pass (kernels/client-axis.ts): the same numbers as one call
  *  each, without one pass per device. The deltas are views of one buffer. */
 export async function localDeltas(
   w: Weights,
