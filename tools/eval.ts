@@ -1,8 +1,9 @@
 // npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json>
-//                 [--dump <rankings.jsonl>] [--seed 1]
+//                 [--dump <rankings.jsonl>] [--seed 1] [--ranker plain|tfjs]
 // Evaluates a model artifact on any dataset folder in the shared format, with the literature's
 // leave-last-out protocol, and reports the neighbourhood baselines beside it. `--split valid`
-// scores the validation targets instead (for tuning; report the test split).
+// scores the validation targets instead (for tuning; report the test split). `--ranker` picks the
+// path that scores the rerank protocol: the widget's TF.js-free one (default) or TF.js.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { useBackend } from './lib/backend';
@@ -10,11 +11,11 @@ import { numberFlag, parseFlags, stringFlag } from './lib/args';
 import { evalContext } from './lib/eval-context';
 import { METRIC_NAMES, type Metrics } from './lib/metrics';
 import { runFull, type ProtocolResult } from './lib/protocol-full';
-import { runRerank } from './lib/protocol-rerank';
+import { RERANK_RANKERS, runRerank, type RerankRanker } from './lib/protocol-rerank';
 import { runAdapt } from './lib/protocol-adapt';
 
-const USAGE = 'usage: npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json> [--dump <rankings.jsonl>] [--seed 1] [--split test|valid] [--backend wasm|cpu]';
-const FLAGS = ['model', 'data', 'protocol', 'json', 'dump', 'seed', 'split', 'backend', 'help'];
+const USAGE = 'usage: npm run eval -- --model <modelDir> --data <dir> --protocol full|rerank|adapt --json <out.json> [--dump <rankings.jsonl>] [--seed 1] [--split test|valid] [--backend wasm|cpu] [--ranker plain|tfjs]';
+const FLAGS = ['model', 'data', 'protocol', 'json', 'dump', 'seed', 'split', 'backend', 'ranker', 'help'];
 const PROTOCOLS = ['full', 'rerank', 'adapt'] as const;
 
 async function main() {
@@ -25,6 +26,9 @@ async function main() {
   if (!PROTOCOLS.includes(protocol)) fail(`--protocol must be one of ${PROTOCOLS.join(', ')}`);
   const dump = stringFlag(flags, 'dump');
   if (dump && protocol !== 'full') fail('--dump applies to --protocol full');
+  const ranker = stringFlag(flags, 'ranker', 'plain') as RerankRanker;
+  if (!RERANK_RANKERS.includes(ranker)) fail(`--ranker must be one of ${RERANK_RANKERS.join(', ')}`);
+  if (flags.ranker !== undefined && protocol !== 'rerank') fail('--ranker applies to --protocol rerank');
   const jsonPath = resolve(need('json'));
   const backend = await useBackend(stringFlag(flags, 'backend', 'wasm') as 'wasm' | 'cpu');
   const started = Date.now();
@@ -34,8 +38,8 @@ async function main() {
   const ctx = await evalContext(resolve(need('model')), resolve(need('data')), numberFlag(flags, 'seed', 1, Number.isInteger), log, split);
   log(`${ctx.ds.name}: ${ctx.split.test.length} test users, ${ctx.ds.items.length} items; model ${ctx.model.json.version}; backend ${backend}`);
   const result: ProtocolResult =
-    protocol === 'full' ? runFull(ctx, dump && resolve(dump)) : protocol === 'rerank' ? runRerank(ctx) : await runAdapt(ctx);
-  const out = { protocol, dataset: ctx.ds.name, split, model: ctx.model.json.version, seed: ctx.seed, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    protocol === 'full' ? runFull(ctx, dump && resolve(dump)) : protocol === 'rerank' ? await runRerank(ctx, ranker) : await runAdapt(ctx);
+  const out = { protocol, dataset: ctx.ds.name, split, model: ctx.model.json.version, seed: ctx.seed, ...(protocol === 'rerank' ? { ranker } : {}), ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
   writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
   printTable(protocol === 'adapt' ? 'adapted' : 'model', result.metrics, result.baselines);
   console.log(`${out.seconds}s; wrote ${jsonPath}`);

@@ -1,0 +1,52 @@
+// `eval --protocol rerank` ranks through the widget's TF.js-free path or through TF.js: on the
+// tiny fixture both must report the same metrics, for the trained demo model (uint8) and for a
+// float32 model whose window (3 events) is shorter than most histories.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { DEMO_CONFIG, type ModelConfig } from '../src/model/plain/config';
+import { weightsToArrays } from '../src/model/tensors';
+import { createWeights, disposeWeights, weightSpecs } from '../src/model/weights';
+import { scaledWeights } from '../src/model/testing/rank-cases';
+import { writeArtifact } from './lib/artifact-io';
+
+const FIXTURE = 'tools/fixtures/tiny';
+const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
+
+describe('eval --protocol rerank through either ranker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shelfwise-rerank-'));
+  const shortWindow = join(dir, 'short-window');
+  beforeAll(async () => {
+    const cfg: ModelConfig = { ...DEMO_CONFIG, maxLen: 3, blocks: 2, heads: 2 };
+    const w = createWeights(weightSpecs(cfg), 4);
+    const arrays = scaledWeights(await weightsToArrays(w), 9);
+    disposeWeights(w);
+    await writeArtifact(shortWindow, cfg, arrays, { name: 'short-window' });
+  });
+
+  const evaluate = (model: string, ranker: string) => {
+    const out = join(dir, `${ranker}-${model.replace(/\W/g, '_')}.json`);
+    run('eval', '--model', model, '--data', FIXTURE, '--protocol', 'rerank', '--json', out, '--ranker', ranker);
+    return JSON.parse(readFileSync(out, 'utf8'));
+  };
+
+  test.each([['the demo model', 'models/demo'], ['a model with a 3-event window', shortWindow]])('%s: same metrics', (_, model) => {
+    const plain = evaluate(model, 'plain');
+    const tfjs = evaluate(model, 'tfjs');
+    expect(plain.ranker).toBe('plain');
+    expect(tfjs.ranker).toBe('tfjs');
+    expect(plain.users).toBe(40);
+    expect(plain.metrics['NDCG@10']).toBeGreaterThan(0);
+    expect(plain.metrics).toEqual(tfjs.metrics);
+    expect(plain.breakdown).toEqual(tfjs.breakdown);
+  }, 120_000);
+
+  test('a bad --ranker, or one given to another protocol, gets a clear error', () => {
+    const out = join(dir, 'x.json');
+    expect(() => run('eval', '--model', 'models/demo', '--data', FIXTURE, '--protocol', 'rerank', '--json', out, '--ranker', 'gpu')).toThrow(/--ranker must be one of plain, tfjs/);
+    expect(() => run('eval', '--model', 'models/demo', '--data', FIXTURE, '--protocol', 'full', '--json', out, '--ranker', 'tfjs')).toThrow(/--ranker applies to --protocol rerank/);
+  });
+}, 300_000);
