@@ -31,14 +31,14 @@ export function Card({ item, position, label, fallbackName, observe, onSelect }:
   const alt = name || fallbackName;
   // Runs before the browser follows the link; navigation is never prevented.
   const select = (e: MouseEvent) => {
-    if (e.type == 'click' || e.button == 1) onSelect(item, position);
+    if (e.type === 'click' || e.button === 1) onSelect(item, position);
   };
 
   return (
     <div class="sl" role="group" aria-roledescription="slide" aria-label={label}>
       <a class="c" ref={link} href={safeUrl(item.url)} data-item-id={item.item_id} onClick={select} onAuxClick={select}>
         <span class="im">
-          {src && src != failedSrc ? (
+          {src && src !== failedSrc ? (
             <img src={src} alt={alt} width={CARD_WIDTH} height={IMAGE_HEIGHT} loading="lazy" onError={() => setFailedSrc(src)} />
           ) : (
             <svg class="ph" role="img" aria-label={alt} viewBox="0 0 24 24" stroke-width="1.5">

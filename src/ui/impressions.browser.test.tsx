@@ -1,16 +1,22 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Candidate } from '../shared/types';
 import { renderShelf } from './index';
 import { reserveSlot } from '../loader/reserve';
 import { DWELL_MS } from './use-impressions';
-import { $$, cleanup, items, makeHost, wait } from './test-fixtures';
+import { $$, cleanup, intersectionsSeen, items, makeHost } from './test-fixtures';
 
 beforeAll(() => page.viewport(1000, 700));
-afterEach(cleanup);
+// Real layout and a real IntersectionObserver; the dwell clock is fake, so each test says
+// exactly how long a card stays in view.
+beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
-// Real layout, real observer, real timers: a 600px-wide slot shows cards 1–3 whole and
-// 20px of card 4 (11%); cards 5–8 are scrolled out of the shelf.
+// A 600px-wide slot shows cards 1–3 whole and 20px of card 4 (11%); cards 5–8 are scrolled
+// out of the shelf.
 function shelf(hostStyle = 'width:600px') {
   const host = makeHost(hostStyle);
   const root = reserveSlot(host, { count: 8 });
@@ -19,14 +25,18 @@ function shelf(hostStyle = 'width:600px') {
   renderShelf(root, props);
   return { host, root, seen, props, track: $$(host, '.tr')[0] };
 }
-const settle = () => wait(DWELL_MS + 250);
+/** The observer sees the layout as it is now, and then `ms` pass. */
+async function stay(ms = DWELL_MS) {
+  await intersectionsSeen();
+  vi.advanceTimersByTime(ms);
+}
 
 describe('impressions', () => {
   it('counts cards at least half visible for 500 ms, and not the rest', async () => {
     const { seen } = shelf();
-    await wait(DWELL_MS - 200);
+    await stay(DWELL_MS - 1);
     expect(seen).toEqual([]); // not yet: visible, but not for long enough
-    await settle();
+    vi.advanceTimersByTime(1);
     expect(seen).toEqual([
       ['p1', 0],
       ['p2', 1],
@@ -36,22 +46,22 @@ describe('impressions', () => {
 
   it('counts cards scrolled into view, once per item', async () => {
     const { seen, track } = shelf();
-    await settle();
+    await stay();
     track.scrollTo({ left: track.scrollWidth, behavior: 'instant' });
-    await settle();
+    await stay();
     track.scrollTo({ left: 0, behavior: 'instant' });
-    await settle();
+    await stay();
     // At the end (scrollLeft 932) p5 shows 20px of 180: it was never half visible, nor p4.
     expect(seen.map(([id]) => id).sort()).toEqual(['p1', 'p2', 'p3', 'p6', 'p7', 'p8']);
   });
 
   it('does not count a card that passes by in under 500 ms', async () => {
     const { seen, track } = shelf();
-    await settle();
+    await stay();
     track.scrollTo({ left: track.scrollWidth, behavior: 'instant' });
-    await wait(150);
+    await stay(DWELL_MS - 1);
     track.scrollTo({ left: 0, behavior: 'instant' });
-    await settle();
+    await stay();
     expect(seen.map(([id]) => id)).toEqual(['p1', 'p2', 'p3']);
   });
 
@@ -59,24 +69,24 @@ describe('impressions', () => {
     const spacer = makeHost('height:1500px');
     const { seen, host } = shelf();
     expect(spacer.getBoundingClientRect().bottom).toBeGreaterThan(innerHeight);
-    await settle();
+    await stay();
     expect(seen).toEqual([]);
     host.scrollIntoView({ block: 'center', behavior: 'instant' });
-    await settle();
+    await stay();
     expect(seen.map(([id]) => id)).toEqual(['p1', 'p2', 'p3']);
   });
 
   it('does not recount on a re-rank, but counts an item that comes back', async () => {
     const { seen, root, props } = shelf();
-    await settle();
+    await stay();
     const list = props.items;
     renderShelf(root, { ...props, items: [list[2], list[0], list[1], ...list.slice(3)] });
-    await settle();
+    await stay();
     expect(seen.map(([id]) => id)).toEqual(['p1', 'p2', 'p3']);
     renderShelf(root, { ...props, items: list.slice(1) }); // p1 leaves…
-    await settle(); // …p4 slides fully into view
+    await stay(); // …p4 slides fully into view
     renderShelf(root, { ...props, items: list }); // …and p1 comes back: a new showing
-    await settle();
+    await stay();
     expect(seen).toEqual([
       ['p1', 0],
       ['p2', 1],
@@ -90,7 +100,7 @@ describe('impressions', () => {
     const { seen, root, props } = shelf('width:600px');
     const list = props.items;
     renderShelf(root, { ...props, items: [list[4], ...list.slice(0, 4), ...list.slice(5)] });
-    await settle();
+    await stay();
     // Cards seen in the same instant may report in any order; the positions are what count.
     expect(seen.sort((a, b) => a[1] - b[1])).toEqual([
       ['p5', 0],

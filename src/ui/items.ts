@@ -18,7 +18,7 @@ export function cleanItems(items: unknown): Candidate[] {
 
 /** A display string, or '' for anything that is not a string or a finite number. */
 export function text(value: unknown): string {
-  return typeof value == 'string' ? value.trim() : Number.isFinite(value) ? String(value) : '';
+  return typeof value === 'string' ? value.trim() : Number.isFinite(value) ? String(value) : '';
 }
 
 /** Only http(s) links (resolved against the page): a `javascript:` URL must never be clickable. */
@@ -35,8 +35,8 @@ const formats = new Map<string, Intl.NumberFormat>();
 
 /** The price in the page's language and the item's currency; '' when there is no price. */
 export function formatPrice(price: unknown, currency: unknown): string {
-  const n = typeof price == 'string' && price.trim() ? Number(price) : price;
-  if (typeof n != 'number' || !Number.isFinite(n)) return '';
+  const n = typeof price === 'string' && price.trim() ? Number(price) : price;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '';
   const lang = document.documentElement.lang;
   const cur = text(currency).toUpperCase();
   const key = lang + ' ' + cur;

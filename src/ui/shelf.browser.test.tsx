@@ -2,10 +2,14 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { renderShelf, unmountShelf } from './index';
 import { reserveSlot } from '../loader/reserve';
-import { $$, cleanup, frame, items, makeHost } from './test-fixtures';
+import { DWELL_MS } from './use-impressions';
+import { $$, cleanup, frame, intersectionsSeen, items, makeHost } from './test-fixtures';
 
 beforeAll(() => page.viewport(1000, 700));
-afterEach(cleanup);
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
 function shelf(n = 8, props: Partial<Parameters<typeof renderShelf>[1]> = {}, hostStyle = 'width:600px') {
   const host = makeHost(hostStyle);
@@ -236,9 +240,14 @@ describe('renderShelf', () => {
     const boom = () => {
       throw new Error('merchant bug');
     };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { host, root } = shelf(8, { onSelect: boom, onImpression: boom }, 'width:600px');
+    await intersectionsSeen();
+    vi.advanceTimersByTime(DWELL_MS); // cards 1–3 are counted: each report throws
+    vi.useRealTimers();
+    expect(warn).toHaveBeenCalledTimes(3);
     await userEvent.click($$(host, 'a.c')[0]);
-    await new Promise((r) => setTimeout(r, 800)); // impressions fire and throw
+    expect(warn).toHaveBeenCalledTimes(4);
     renderShelf(root, { slot: 'for-you', items: items(5), onSelect: boom, onImpression: boom });
     expect($$(host, 'a.c')).toHaveLength(5);
     expect(errors).toEqual([]);

@@ -52,7 +52,7 @@ export function Shelf(props: ShelfProps) {
   latest.current = { props, items };
   const observe = useImpressions((id) => {
     const { props, items } = latest.current;
-    const i = items.findIndex((item) => item.item_id == id);
+    const i = items.findIndex((item) => item.item_id === id);
     if (i >= 0) callSafely(props.onImpression, items[i], i);
   });
   const select = (item: Candidate, i: number) => callSafely(latest.current.props.onSelect, item, i);

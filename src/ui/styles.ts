@@ -1,5 +1,6 @@
 /*
- * Shelf styles, added to the slot's shadow root next to BASE_CSS (reserve.ts owns geometry).
+ * Shelf styles, added to the slot's shadow root after the skeleton's base styles (baseCss in
+ * src/loader/reserve.ts, which owns the geometry).
  *
  * Theming: set these custom properties on the slot element or any ancestor in the host page;
  * they inherit into the shadow root (nothing else does). None of them can change the height.

@@ -41,7 +41,7 @@ const PRODUCTS: [string, string, number, string][] = [
 ];
 
 /** A soft product-like picture, inline so tests need no network. */
-export function picture(color: string, i: number): string {
+function picture(color: string, i: number): string {
   const shapes = [
     `<rect x="50" y="70" width="100" height="70" rx="26" fill="${color}"/><rect x="40" y="128" width="125" height="14" rx="7" fill="#1f2937" opacity=".8"/>`,
     `<rect x="70" y="40" width="60" height="120" rx="18" fill="${color}"/><rect x="82" y="28" width="36" height="18" rx="6" fill="#1f2937" opacity=".7"/>`,
@@ -68,7 +68,23 @@ export function items(n = 8, prefix = 'p'): Candidate[] {
 }
 
 export const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
-export const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Resolves once IntersectionObservers have reported on the current layout. A fresh observer's
+ * first report is computed in the same rendering step as every other observer's, and delivered
+ * in the same task; the frame after it lets that task finish. Needs real animation frames only,
+ * so it works under fake timers.
+ */
+export async function intersectionsSeen(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const io = new IntersectionObserver(() => {
+      io.disconnect();
+      resolve();
+    });
+    io.observe(document.documentElement);
+  });
+  await frame();
+}
 
 /** Queries inside a slot's shadow root. */
 export function $$<T extends Element = HTMLElement>(host: HTMLElement, selector: string): T[] {

@@ -4,7 +4,7 @@
 // does not recount it, while an item that leaves and comes back is a new showing.
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 
-export const VISIBLE_RATIO = 0.5;
+const VISIBLE_RATIO = 0.5;
 export const DWELL_MS = 500;
 
 /** Starts watching a card; the returned function stops (call it when the card unmounts). */
@@ -15,7 +15,7 @@ interface Watch {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-export function impressionTracker(report: (itemId: string) => void) {
+function impressionTracker(report: (itemId: string) => void) {
   const cards = new Map<Element, Watch>();
   let io: IntersectionObserver | undefined;
 
@@ -46,7 +46,7 @@ export function impressionTracker(report: (itemId: string) => void) {
   };
 
   const observe: Observe = (card, id) => {
-    if (typeof IntersectionObserver != 'function') return () => {};
+    if (typeof IntersectionObserver !== 'function') return () => {};
     io ??= new IntersectionObserver(onEntries, { threshold: VISIBLE_RATIO });
     cards.set(card, { id });
     io.observe(card);

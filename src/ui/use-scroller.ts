@@ -25,7 +25,7 @@ export function useScroller(track: RefObject<HTMLElement | null>, items: unknown
   }, [items]);
   // Keyed on whether the track exists: a shelf first rendered empty gets it later.
   useEffect(() => {
-    if (typeof ResizeObserver != 'function' || !track.current) return;
+    if (typeof ResizeObserver !== 'function' || !track.current) return;
     const ro = new ResizeObserver(update);
     ro.observe(track.current);
     return () => ro.disconnect();
@@ -57,5 +57,5 @@ export function useScroller(track: RefObject<HTMLElement | null>, items: unknown
 }
 
 function isRtl(el: Element): boolean {
-  return getComputedStyle(el).direction == 'rtl';
+  return getComputedStyle(el).direction === 'rtl';
 }
