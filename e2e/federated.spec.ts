@@ -44,7 +44,7 @@ async function settle(shopper: Shopper): Promise<string | null> {
   if (!shown.some((s) => s.source === 'model' || s.source === 'cache')) return null;
   let outcome: string | null = null;
   await expect
-    .poll(async () => (outcome = (await debug(page))?.federated.outcome ?? null), { message: `${shopper.name}: the worker's contribution attempt on ${page.url()}`, timeout: 60_000 })
+    .poll(async () => (outcome = (await debug(page))?.contribution.outcome ?? null), { message: `${shopper.name}: the worker's contribution attempt on ${page.url()}`, timeout: 60_000 })
     .not.toBeNull();
   shopper.outcomes.push(`${new URL(page.url()).pathname}: ${outcome}`);
   return outcome;
@@ -86,14 +86,14 @@ test('two shoppers contribute to a round of K = 2, pick up the new model, and se
   const b = await openShopper(browser, 'shopper B');
   try {
     await browseUntilSent(a, ['Shoes', 'Electronics']);
-    expect((await debugNow(a.page)).federated.lastRound).toBe(round.round);
+    expect((await debugNow(a.page)).contribution.lastRound).toBe(round.round);
     // One update is not a cohort: nothing may be published from it alone.
     expect(await flRound(request)).toMatchObject({ round: round.round, received: 1 });
     expect(await flStatus(request)).toMatchObject({ roundsCompleted: before.roundsCompleted, updatesAccepted: before.updatesAccepted + 1, model: before.model });
     await goHome(a);
 
     await browseUntilSent(b, ['Apparel', 'Outdoor']);
-    expect((await debugNow(b.page)).federated.lastRound).toBe(round.round);
+    expect((await debugNow(b.page)).contribution.lastRound).toBe(round.round);
     await goHome(b);
 
     // The second update completes the cohort: the round is aggregated and a new version published.

@@ -45,7 +45,7 @@ async function describe(r: Request): Promise<Captured> {
 }
 
 /** The product a page URL shows ("/p/<id>"), if it is a product page. */
-export function productOf(url: string | undefined): string | undefined {
+function productOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   const id = /^\/p\/([^/]+)$/.exec(new URL(url).pathname)?.[1];
   return id === undefined ? undefined : decodeURIComponent(id);

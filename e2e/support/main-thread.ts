@@ -48,7 +48,7 @@ const SYNC_MARK = 'shelfwise-e2e-sync';
 export async function traceWidgetTasks(browser: Browser, page: Page, visit: () => Promise<void>): Promise<WidgetTask[]> {
   await browser.startTracing(page, { categories: CATEGORIES });
   let markTime = NaN;
-  let events: TraceEvent[] = [];
+  let events: TraceEvent[];
   try {
     await visit();
     // A user-timing mark is in both clocks: performance.now() here, trace time in the trace.

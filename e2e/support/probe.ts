@@ -12,7 +12,7 @@ export interface Shift {
   sources: string[];
 }
 
-export interface FrameScript {
+interface FrameScript {
   /** performance.now() time the script started. */
   start: number;
   url: string;
@@ -21,7 +21,7 @@ export interface FrameScript {
   forcedLayoutMs: number;
 }
 
-export interface Frame {
+interface Frame {
   ms: number;
   blockingMs: number;
   scripts: FrameScript[];

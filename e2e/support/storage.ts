@@ -1,22 +1,11 @@
 // What the widget keeps in the browser, read directly (IndexedDB `shelfwise`, localStorage),
 // so a test checks what is really stored rather than what the widget reports.
 import { expect, type Page } from '@playwright/test';
+import { CONSENT_KEY, DB_NAME } from '../../src/shared/storage-keys';
+import type { StoredEvent } from '../../src/shared/types';
 
-export const DB_NAME = 'shelfwise';
-export const CONSENT_KEY = 'shelfwise:consent';
-
-export interface StoredEventRow {
-  id: number;
-  type: string;
-  item_id: string;
-  category: string;
-  brand: string;
-  name?: string;
-  price?: number;
-  ts: number;
-  slot?: string;
-  source: string;
-}
+/** A stored event as read back from IndexedDB: the store has given it its record id. */
+export type StoredEventRow = StoredEvent & { id: number };
 
 export function hasDatabase(page: Page): Promise<boolean> {
   return page.evaluate(async (name) => (await indexedDB.databases()).some((d) => d.name === name), DB_NAME);
@@ -89,7 +78,11 @@ export function storedStateJson(page: Page): Promise<string> {
       const store = db.transaction('state').objectStore('state');
       const [keys, values] = await Promise.all(
         [store.getAllKeys(), store.getAll()].map(
-          (req) => new Promise<unknown[]>((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error)))),
+          (req) =>
+            new Promise<unknown[]>((resolve, reject) => {
+              req.onsuccess = () => resolve(req.result);
+              req.onerror = () => reject(req.error);
+            }),
         ),
       );
       return JSON.stringify(keys.map((k, i) => [k, values[i]]));

@@ -1,27 +1,10 @@
 // Reading the widget's state through its public debug API, and its shelf through the DOM.
 import { expect, type Page } from '@playwright/test';
+import type { DebugReport } from '../../src/loader/commands';
+import type { SlotStatus } from '../../src/loader/slot';
 
-export type Source = 'model' | 'cache' | 'server' | 'error' | 'empty';
-
-export interface SlotStatus {
-  slot: string;
-  source: Source;
-  shown: string[];
-  ms: number;
-  error?: string;
-}
-
-export interface Debug {
-  backend: 'webgpu' | 'webgl' | 'cpu' | 'none';
-  modelVersion: string | null;
-  events: number;
-  timings: Record<string, number>;
-  /** This page's worker's last federated contribution attempt (null: none yet on this page). */
-  federated: { lastRound: number | null; outcome: string | null };
-  consent: 'granted' | 'denied' | 'pending';
-  slots: SlotStatus[];
-  warnings: string[];
-}
+/** What `shelfwise.debug()` answers. */
+export type Debug = DebugReport;
 
 /**
  * A rank budget long enough for SwiftShader's cold shader compile (~2 s), so a page with history

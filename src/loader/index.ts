@@ -1,42 +1,29 @@
-// The script-tag entry: the one place that touches the page (window.shelfwise, dataLayer, DOM)
-// and wires capture, store, model worker and UI together. It stays a few KB; the store, the UI
-// and the worker (TF.js and the model) are loaded only when needed.
-import { consentFromDataLayer, eventsFromDataLayer, eventsFromTrackCommand, hookDataLayer } from '../capture';
-import { parseItem } from '../capture/item';
-import { EVENT_TYPES } from '../model/plain/features';
-import type { Candidate, ConsentState, EventName, StoredEvent } from '../shared/types';
-import type { Store } from '../store';
-import type { DebugInfo } from '../worker/protocol';
+// The script-tag entry: the one place that touches the page (window.shelfwise, the dataLayer,
+// the DOM, web storage, page events). It only wires the parts together; each part gets what it
+// needs as arguments. It stays a few KB: the store, the UI and the worker (TF.js and the model)
+// are loaded only when needed.
+import { hookDataLayer } from '../capture';
+import { DB_NAME } from '../shared/storage-keys';
+import { carryOver, stashOnLeave } from './carry-over';
 import { chunkUrl, load } from './chunks';
+import { createApi, dataLayerHandler } from './commands';
 import { readConfig } from './config';
-import { readChoice, resolveConsent, saveChoice } from './consent';
-import { clearOutbox, notStored, stash, takeOutbox } from './outbox';
-import { createRecorder } from './recorder';
-import { runSlot, type SlotHandle, type SlotStatus, type UiModule } from './slot';
-import { startWorker, type WorkerClient } from './worker-client';
+import { createConsent } from './consent';
+import { contributeOnce } from './contribute';
+import { createLazy, deleteDatabase } from './lazy';
+import { clearOutbox } from './outbox';
+import { createRecording } from './recording';
+import { runSlot, type UiModule } from './slot';
+import { slotDeps } from './slot-deps';
+import { createSlots } from './slots';
+import { createWarnings } from './warnings';
+import { startWorker } from './worker-client';
 
 type StoreModule = typeof import('../store');
 
-const DB_NAME = 'shelfwise';
-const INTEREST = Object.keys(EVENT_TYPES) as EventName[];
-
-export interface DebugReport extends DebugInfo {
-  consent: ConsentState;
-  slots: SlotStatus[];
-  warnings: string[];
-}
-
-function localStore(): Storage | null {
+function webStorage(name: 'localStorage' | 'sessionStorage'): Storage | null {
   try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-function sessionStore(): Storage | null {
-  try {
-    return window.sessionStorage;
+    return window[name];
   } catch {
     return null;
   }
@@ -51,162 +38,53 @@ function main(script: HTMLScriptElement | null): void {
   const cfg = readConfig(script?.dataset ?? {}, script?.src ?? '', location.href);
   const w = window as unknown as { shelfwise?: unknown; dataLayer?: unknown };
   const queued = Array.isArray(w.shelfwise) ? (w.shelfwise as unknown[]) : [];
-  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
-  let consent = resolveConsent(cfg.consentMode, gpc, readChoice(localStore()));
-  let store: Promise<Store> | null = null;
-  let worker: WorkerClient | null = null;
-  const slots: SlotHandle[] = [];
-  const statuses: SlotStatus[] = [];
-  const seenSlots = new WeakSet<Element>();
-  const warnings: string[] = [];
-
-  const warn = (err: unknown) => {
-    warnings.push(err instanceof Error ? err.message : String(err));
-    if (warnings.length > 20) warnings.shift();
-  };
-  const granted = () => consent === 'granted';
-  const getStore = () => (store ??= load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME })));
-  const getWorker = () => {
-    if (!worker) {
-      worker = startWorker(chunkUrl(cfg.base, 'worker'));
-      worker.call('init', { modelUrl: cfg.modelUrl, syncUrl: cfg.sync, backends: cfg.backends, dbName: DB_NAME }).catch(warn);
-    }
-    return worker;
-  };
-
-  const recorder = createRecorder(async (events) => {
-    if (!granted()) return;
-    const result = await (await getStore()).add(events);
-    if (result.error) warn(result.error);
-    // Warm the model in the background so the next page can personalize at once.
-    if (events.some((e) => INTEREST.includes(e.type))) idle(() => granted() && getWorker());
+  const session = webStorage('sessionStorage');
+  const { warn, list: warnings } = createWarnings();
+  const lazy = createLazy({
+    openStore: () => load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME })),
+    startWorker: () => startWorker(chunkUrl(cfg.base, 'worker')),
+    init: { modelUrl: cfg.modelUrl, syncUrl: cfg.sync, backends: cfg.backends, dbName: DB_NAME },
+    deleteDatabase: () => deleteDatabase(indexedDB, DB_NAME),
+    warn,
   });
-  const record = (events: StoredEvent[]) => void (granted() && recorder.record(events));
-
-  const widgetEvent = (type: 'shelfwise_impression' | 'shelfwise_click', slot: string, item: Candidate): StoredEvent[] => {
-    const fields = parseItem(item);
-    return fields ? [{ ...fields, type, slot, ts: Date.now(), source: 'widget' }] : [];
-  };
-
-  async function forgetEverything(): Promise<void> {
-    recorder.drop();
-    clearOutbox(sessionStore());
-    worker?.terminate();
-    worker = null;
-    const open = store;
-    store = null;
-    if (open) (await open.catch(() => null))?.close();
-    await new Promise<void>((resolve) => {
-      const req = indexedDB.deleteDatabase(DB_NAME);
-      req.onsuccess = req.onerror = () => resolve();
-    });
-  }
-
-  function setConsent(next: 'granted' | 'denied'): void {
-    saveChoice(localStore(), next);
-    if (next === 'denied') {
-      consent = 'denied';
-      forgetEverything()
-        .then(() => Promise.all(slots.map((s) => s.unpersonalize())))
-        .catch(warn);
-    } else if (!gpc) consent = 'granted';
-  }
-
-  function command(cmd: unknown): void {
-    if (!Array.isArray(cmd)) return warn(`shelfwise.push: expected an array, got ${typeof cmd}`);
-    if (cmd[0] === 'track') record(eventsFromTrackCommand(cmd));
-    else if (cmd[0] === 'consent' && (cmd[1] === 'granted' || cmd[1] === 'denied')) setConsent(cmd[1]);
-    else if (cmd[0] === 'render') scan();
-    else warn(`shelfwise.push: unknown command ${JSON.stringify(cmd[0])}`);
-  }
-
-  let consentUpdated = false;
-  function onDataLayer(entry: unknown): void {
-    const signal = consentFromDataLayer(entry);
-    if (!signal) return record(eventsFromDataLayer(entry));
-    // gtag: an 'update' outranks any 'default' that comes after it.
-    if (signal.command === 'default' && consentUpdated) return;
-    if (signal.command === 'update') consentUpdated = true;
-    if (signal.state === 'denied') setConsent('denied');
-    else if (consent === 'pending') setConsent('granted');
-  }
-
-  const personalize = async () =>
-    granted() && (await (await getStore()).count({ types: INTEREST })) > 0 && (getWorker(), granted());
-
-  // Once a page has shown its shelves, a device with a running model may take part in the open
-  // federated round (the worker decides whether it is eligible).
-  let contributed = false;
-  const contributeWhenIdle = () =>
-    !contributed && cfg.sync && worker && (contributed = true) && idle(() => granted() && worker?.call('contribute').catch(warn));
-
-  function scan(): void {
-    document.querySelectorAll<HTMLElement>('[data-shelfwise-slot]').forEach((el) => {
-      if (seenSlots.has(el)) return;
-      seenSlots.add(el);
-      const handle = runSlot(el, {
-        endpoint: cfg.candidates,
-        limit: cfg.candidateLimit,
-        budgetMs: cfg.rankBudgetMs,
-        personalize,
-        rank: (key, candidates) =>
-          getWorker()
-            .call('rank', key, candidates.map((c) => parseItem(c)!))
-            .then((r) => r.scores),
-        cached: async (key) => (await (await getStore()).getState<{ scores: Record<string, number> }>(`scores:${key}`))?.scores,
-        ui: () => load<UiModule>(chunkUrl(cfg.base, 'ui')),
-        onImpression: (slot, item) => record(widgetEvent('shelfwise_impression', slot, item)),
-        onSelect: (slot, item) => (record(widgetEvent('shelfwise_click', slot, item)), void recorder.flush()),
-        warn,
-      });
-      slots.push(handle);
-      handle.done.then((s) => statuses.push(s), warn).then(contributeWhenIdle);
-    });
-  }
-
-  w.shelfwise = {
-    push(...cmds: unknown[]): number {
-      cmds.forEach((c) => {
-        try {
-          command(c);
-        } catch (err) {
-          warn(err);
-        }
-      });
-      return 0;
+  const consent = createConsent({
+    mode: cfg.consentMode,
+    gpc: (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true,
+    storage: webStorage('localStorage'),
+    forget: async () => {
+      recording.drop();
+      clearOutbox(session);
+      await lazy.forget();
     },
-    async debug(): Promise<DebugReport> {
-      const info = granted() ? await getWorker().call('debug').catch((e) => (warn(e), null)) : null;
-      return {
-        backend: 'none',
-        modelVersion: null,
-        events: 0,
-        timings: {},
-        federated: { lastRound: null, outcome: null },
-        ...info,
-        consent,
-        slots: statuses.slice(),
-        warnings: warnings.slice(),
-      };
-    },
-  };
-  (w.shelfwise as { push(...c: unknown[]): number }).push(...queued);
-  if (consent === 'denied') forgetEverything().catch(warn);
+    unpersonalize: () => slots.unpersonalize(),
+    warn,
+  });
+  const { granted } = consent;
+  const recording = createRecording({ granted, store: lazy.store, idle, warmUp: lazy.worker, warn });
+  const ui = () => load<UiModule>(chunkUrl(cfg.base, 'ui'));
+  const perSlot = slotDeps({ cfg, granted, store: lazy.store, worker: lazy.worker, ui, record: recording.record, flush: recording.flush, warn });
+  const elements = () => document.querySelectorAll<HTMLElement>('[data-shelfwise-slot]');
+  const settled = contributeOnce({ enabled: !!cfg.sync, running: lazy.running, granted, idle, warn });
+  const slots = createSlots({ elements, run: (el) => runSlot(el, perSlot), settled, warn });
+  const workerDebug = () => lazy.worker().call('debug');
+  const api = createApi({ record: recording.record, consent, render: slots.scan, workerDebug, slots: slots.statuses, warnings, warn });
 
+  w.shelfwise = api;
+  api.push(...queued);
+  consent.start();
   // What the previous page of this tab captured but could not write before it was left.
-  const carried = takeOutbox(sessionStore());
-  if (carried.length && granted()) {
-    const since = Math.min(...carried.map((e) => e.ts));
-    getStore()
-      .then((s) => s.recent({ since }))
-      .then((stored) => record(notStored(carried, stored)), warn);
-  }
-  addEventListener('pagehide', () => granted() && stash(sessionStore(), recorder.unsaved()));
+  void carryOver({ storage: session, granted, store: lazy.store, record: recording.record, warn });
+  addEventListener('pagehide', stashOnLeave({ storage: session, granted, unsaved: recording.unsaved }));
 
-  const hook = () => Array.isArray(w.dataLayer) && (hookDataLayer(w.dataLayer, onDataLayer, warn), true);
+  const onEntry = dataLayerHandler({ record: recording.record, consent });
+  const hook = () => {
+    if (!Array.isArray(w.dataLayer)) return false;
+    hookDataLayer(w.dataLayer, onEntry, warn);
+    return true;
+  };
   if (!hook()) document.addEventListener('DOMContentLoaded', hook, { once: true });
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan, { once: true });
-  else scan();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', slots.scan, { once: true });
+  else slots.scan();
 }
 
 try {

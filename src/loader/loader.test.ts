@@ -1,6 +1,5 @@
-import { describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { readConfig } from './config';
-import { resolveConsent } from './consent';
 import { cachedScores, orderByScores } from './order';
 import { createRecorder } from './recorder';
 import { cleanCandidates } from './candidates';
@@ -26,19 +25,6 @@ describe('readConfig', () => {
   });
 });
 
-describe('resolveConsent', () => {
-  test.each([
-    ['opt-out', false, null, 'granted'],
-    ['opt-in', false, null, 'pending'],
-    ['opt-in', false, 'granted', 'granted'],
-    ['opt-out', false, 'denied', 'denied'],
-    ['opt-out', true, null, 'denied'],
-    ['opt-in', true, 'granted', 'denied'],
-  ] as const)('%s, GPC %s, choice %s -> %s', (mode, gpc, choice, expected) => {
-    expect(resolveConsent(mode, gpc, choice)).toBe(expected);
-  });
-});
-
 describe('orderByScores', () => {
   test('sorts by score, keeping the server order for ties and non-finite scores last', () => {
     expect(orderByScores(['a', 'b', 'c', 'd'], [1, 3, 1, NaN])).toEqual(['b', 'a', 'c', 'd']);
@@ -59,6 +45,9 @@ describe('cleanCandidates', () => {
 });
 
 describe('createRecorder', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   const ev = (id: string): StoredEvent => ({ type: 'view_item', item_id: id, category: '', brand: '', ts: 1, source: 'datalayer' });
   test('batches a burst into one write, and drop() forgets the buffer', async () => {
     vi.useFakeTimers();
@@ -72,7 +61,6 @@ describe('createRecorder', () => {
     r.drop();
     await vi.advanceTimersByTimeAsync(60);
     expect(writes).toHaveLength(1);
-    vi.useRealTimers();
   });
   test('a failing write does not break later ones', async () => {
     const writes: string[] = [];

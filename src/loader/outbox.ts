@@ -3,8 +3,7 @@
 // the transaction of a page that goes away. On pagehide they are kept in sessionStorage (this
 // tab only, gone with it) and the next page of the same tab writes them.
 import type { StoredEvent } from '../shared/types';
-
-export const OUTBOX_KEY = 'shelfwise:outbox';
+import { OUTBOX_KEY } from '../shared/storage-keys';
 const MAX_EVENTS = 200;
 
 export function stash(storage: Storage | null, events: readonly StoredEvent[]): void {

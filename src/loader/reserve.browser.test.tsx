@@ -1,13 +1,22 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import { renderShelf } from '../ui/index';
+import { DWELL_MS } from '../ui/use-impressions';
 import { clearSlot, reserveSlot, SHELF_HEIGHT } from './reserve';
-import { $$, cleanup, frame, items, makeHost, wait } from '../ui/test-fixtures';
+import { $$, cleanup, frame, items, makeHost } from '../ui/test-fixtures';
 
 beforeAll(() => page.viewport(1000, 700));
-afterEach(cleanup);
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
 const height = (el: Element) => el.getBoundingClientRect().height;
+/** Two animation frames: the second starts only after the first frame's layout was painted. */
+const painted = async () => {
+  await frame();
+  await frame();
+};
 const THEME =
   '--shelfwise-card-width:260px;--shelfwise-gap:28px;--shelfwise-radius:0;' +
   '--shelfwise-font:Georgia,serif;--shelfwise-bg:#111;--shelfwise-text:#eee';
@@ -20,9 +29,7 @@ async function shifts(act: () => void | Promise<void>): Promise<number> {
   });
   po.observe({ type: 'layout-shift' });
   await act();
-  await frame();
-  await frame();
-  await wait(50);
+  await painted();
   po.takeRecords().forEach((e) => (total += (e as PerformanceEntry & { value: number }).value));
   po.disconnect();
   return total;
@@ -90,13 +97,13 @@ describe('reserveSlot', () => {
     below.textContent = 'Merchant content below the shelf';
     document.body.appendChild(below);
     const root = reserveSlot(reserved, { count: 8 });
-    await wait(100); // painted: a shift only counts against what was on screen
+    await painted(); // a shift only counts against what was on screen
     expect(await shifts(() => renderShelf(root, { slot: 's', title: 'For you', items: items(8) }))).toBe(0);
 
     // Control: the same render into a slot that reserved nothing does shift the page.
     const bare = makeHost();
     document.body.appendChild(below);
-    await wait(100);
+    await painted();
     const bareRoot = bare.attachShadow({ mode: 'open' });
     expect(await shifts(() => renderShelf(bareRoot, { slot: 's', items: items(8) }))).toBeGreaterThan(0);
     below.remove();
@@ -105,22 +112,31 @@ describe('reserveSlot', () => {
 
 describe('clearSlot', () => {
   it('unmounts the shelf and collapses the slot to nothing', async () => {
+    // The dwell clock is fake; frames, and so the IntersectionObserver, stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const host = makeHost();
     const root = reserveSlot(host, { count: 8 });
     const seen: string[] = [];
     renderShelf(root, { slot: 's', items: items(8), onImpression: (it) => seen.push(it.item_id) });
+    await frame();
+    await frame(); // the observer has seen the cards: their dwell timers are running
     const disconnect = vi.spyOn(IntersectionObserver.prototype, 'disconnect');
     clearSlot(host);
     expect(disconnect).toHaveBeenCalled(); // Preact really unmounted: observers are released
     disconnect.mockRestore();
     expect(height(host)).toBe(0);
     expect(root.childNodes).toHaveLength(0);
-    await wait(700); // the cards were visible: only an unmounted shelf stays quiet
-    expect(seen).toEqual([]);
-    // The slot can be reserved and rendered again afterwards.
-    renderShelf(reserveSlot(host, { count: 2 }), { slot: 's', items: items(2) });
+    vi.advanceTimersByTime(2 * DWELL_MS);
+    expect(seen).toEqual([]); // the cards were visible: only an unmounted shelf stays quiet
+
+    // The slot can be reserved and rendered again afterwards, and then it counts.
+    renderShelf(reserveSlot(host, { count: 2 }), { slot: 's', items: items(2), onImpression: (it) => seen.push(it.item_id) });
     expect($$(host, 'a.c')).toHaveLength(2);
     expect(height(host)).toBe(SHELF_HEIGHT);
+    await frame();
+    await frame();
+    vi.advanceTimersByTime(2 * DWELL_MS);
+    expect(seen).toEqual(['p1', 'p2']);
   });
 
   it('collapses a skeleton, and ignores a host without a root', () => {

@@ -17,7 +17,7 @@ export const TRACK_PADDING = 6;
 /** Image box height; fixed so a themed card width cannot change the height. */
 export const IMAGE_HEIGHT = 180;
 /** Brand, two lines of name and the price, with padding. */
-export const CARD_BODY_HEIGHT = 104;
+const CARD_BODY_HEIGHT = 104;
 export const CARD_HEIGHT = IMAGE_HEIGHT + CARD_BODY_HEIGHT;
 /** The whole slot's height in px, skeleton and shelf alike. */
 export const SHELF_HEIGHT = HEADER_HEIGHT + HEADER_GAP + 2 * TRACK_PADDING + CARD_HEIGHT;
@@ -51,9 +51,13 @@ const sheets = new Map<string, CSSStyleSheet>();
 export function addStyles(root: ShadowRoot, css: string): void {
   if (root.adoptedStyleSheets) {
     let sheet = sheets.get(css);
-    if (!sheet) sheets.set(css, (sheet = new CSSStyleSheet())), sheet.replaceSync(css);
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheets.set(css, sheet);
+      sheet.replaceSync(css);
+    }
     if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } else if (![...root.querySelectorAll('style')].some((s) => s.textContent == css)) {
+  } else if (![...root.querySelectorAll('style')].some((s) => s.textContent === css)) {
     const style = el('style', '');
     style.textContent = css;
     root.insertBefore(style, root.querySelector('.' + MOUNT_CLASS));

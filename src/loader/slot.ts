@@ -3,9 +3,8 @@
 import type { Candidate } from '../shared/types';
 import { fetchCandidates, inlineCandidates, readSlot, type SlotSpec } from './candidates';
 import { cachedScores, orderByScores } from './order';
-import { clearSlot, reserveSlot } from './reserve';
 
-export type Source = 'model' | 'cache' | 'server' | 'error' | 'empty';
+type Source = 'model' | 'cache' | 'server' | 'error' | 'empty';
 
 export interface SlotStatus {
   slot: string;
@@ -37,6 +36,10 @@ export interface SlotDeps {
   onImpression(slot: string, item: Candidate, position: number): void;
   onSelect(slot: string, item: Candidate, position: number): void;
   warn(error: unknown): void;
+  /** Fills the slot with a skeleton as tall as the shelf; returns the root the shelf renders into. */
+  reserve(el: HTMLElement, opts: { count: number }): ShadowRoot;
+  /** Collapses a slot that has nothing to show. */
+  clear(el: HTMLElement): void;
 }
 
 export interface SlotHandle {
@@ -45,7 +48,7 @@ export interface SlotHandle {
   unpersonalize(): Promise<void>;
 }
 
-export function slotKey(spec: SlotSpec): string {
+function slotKey(spec: SlotSpec): string {
   return spec.contextItem ? `${spec.name}@${spec.contextItem}` : spec.name;
 }
 
@@ -54,7 +57,7 @@ const delay = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null),
 export function runSlot(el: HTMLElement, deps: SlotDeps): SlotHandle {
   const started = performance.now();
   const spec = readSlot(el);
-  const root = reserveSlot(el, { count: spec.count });
+  const root = deps.reserve(el, { count: spec.count });
   let server: Candidate[] = [];
   const show = async (items: Candidate[]) => {
     const ui = await deps.ui();
@@ -77,10 +80,13 @@ export function runSlot(el: HTMLElement, deps: SlotDeps): SlotHandle {
     try {
       server = inlineCandidates(el) ?? (deps.endpoint ? await fetchCandidates(deps.endpoint, spec, deps.limit) : []);
     } catch (err) {
-      clearSlot(el);
+      deps.clear(el);
       return status('error', [], err instanceof Error ? err.message : String(err));
     }
-    if (!server.length) return clearSlot(el), status('empty', []);
+    if (!server.length) {
+      deps.clear(el);
+      return status('empty', []);
+    }
     const [source, items] = await personalOrder(spec, server, deps);
     await show(items);
     return status(source, items);
@@ -91,7 +97,11 @@ export function runSlot(el: HTMLElement, deps: SlotDeps): SlotHandle {
 async function personalOrder(spec: SlotSpec, server: Candidate[], deps: SlotDeps): Promise<[Source, Candidate[]]> {
   if (!(await deps.personalize().catch(() => false))) return ['server', server];
   const key = slotKey(spec);
-  const fresh = await Promise.race([deps.rank(key, server).catch((e) => (deps.warn(e), null)), delay(deps.budgetMs)]);
+  const ranking = deps.rank(key, server).catch((e: unknown) => {
+    deps.warn(e);
+    return null;
+  });
+  const fresh = await Promise.race([ranking, delay(deps.budgetMs)]);
   if (fresh) return ['model', orderByScores(server, fresh)];
   const cached = cachedScores(server.map((c) => c.item_id), await deps.cached(key).catch(() => undefined));
   return cached ? ['cache', orderByScores(server, cached)] : ['server', server];
