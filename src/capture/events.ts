@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../shared/types';
-import { isGa4EventName } from './names';
+import { isGa4EventName } from '../shared/events';
 import { parseItem } from './item';
 
 /** Most items one event yields. A category page's view_item_list can push hundreds;

@@ -15,7 +15,7 @@ function cap(s: string): string {
   return s.length <= MAX_TEXT ? s : s.slice(0, MAX_TEXT).replace(/[\uD800-\uDBFF]$/, '');
 }
 
-export function cleanText(v: unknown): string {
+function cleanText(v: unknown): string {
   return typeof v === 'string' ? cap(v.trim()) : '';
 }
 

@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './plain/config';
 import { packBatch, type SequenceBatch } from './plain/batch';
-import { EVENT_TYPES, encodeItems, interestHistory, type EventLike, type ItemLike } from './plain/features';
+import { encodeItems, interestHistory, type EventLike, type ItemLike } from './plain/features';
 import { batchTensors, itemBias, itemTensors, itemVectors, scoreItems, userState } from './network';
 import type { Weights } from './weights';
+import { interestRow } from '../shared/events';
 
 /** Scores [candidates] as a tensor, synchronously (callers tidy it). History is padded to the
  *  model's window so every call has the same shapes: GPU backends then compile their shaders once. */
@@ -39,8 +40,8 @@ export async function scoreCandidates(
 }
 
 /** One right-aligned sequence of the model's full window. */
-export function historyBatch(events: readonly EventLike[], cfg: ModelConfig): SequenceBatch {
+function historyBatch(events: readonly EventLike[], cfg: ModelConfig): SequenceBatch {
   const codes = encodeItems(events, cfg);
-  const seq = { items: events.map((_, i) => i), types: events.map((e) => EVENT_TYPES[e.type] ?? 0) };
+  const seq = { items: events.map((_, i) => i), types: events.map((e) => interestRow(e.type)) };
   return packBatch([seq], cfg.maxLen, codes, cfg);
 }

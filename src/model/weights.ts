@@ -2,7 +2,7 @@
 // learning averages; personal weights never leave the device.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './plain/config';
-import { EVENT_TYPE_ROWS } from './plain/features';
+import { EVENT_TYPE_ROWS } from '../shared/events';
 
 export interface WeightSpec {
   name: string;
@@ -44,12 +44,7 @@ function blockSpecs(p: string, d: number, f: number): WeightSpec[] {
   ];
 }
 
-/** Personal parameters: a per-shopper offset of the user state, adapted on the device. */
-export function personalSpecs(cfg: ModelConfig): WeightSpec[] {
-  return [{ name: 'personal/user', shape: [1, cfg.dim], init: 'zeros' }];
-}
-
-export function initialValue(spec: WeightSpec, seed: number): tf.Tensor {
+function initialValue(spec: WeightSpec, seed: number): tf.Tensor {
   switch (spec.init) {
     case 'zeros':
       return tf.zeros(spec.shape);
@@ -57,9 +52,11 @@ export function initialValue(spec: WeightSpec, seed: number): tf.Tensor {
       return tf.ones(spec.shape);
     case 'embed':
       return tf.truncatedNormal(spec.shape, 0, 0.05, 'float32', seed);
-    case 'dense': // Glorot-uniform keeps activations at unit scale through the blocks.
+    case 'dense': {
+      // Glorot-uniform keeps activations at unit scale through the blocks.
       const limit = Math.sqrt(6 / (spec.shape[0] + spec.shape[1]));
       return tf.randomUniform(spec.shape, -limit, limit, 'float32', seed);
+    }
   }
 }
 

@@ -1,21 +1,12 @@
 // Types shared by every part of the widget (and, type-only, by the server and tools).
 // This file holds no code: importing it never couples two modules at run time.
+import type { EventName } from './events';
 
-/** GA4 ecommerce event names we understand, plus the widget's own interaction events. */
-export type EventName =
-  | 'view_item_list'
-  | 'select_item'
-  | 'view_item'
-  | 'add_to_wishlist'
-  | 'add_to_cart'
-  | 'remove_from_cart'
-  | 'begin_checkout'
-  | 'purchase'
-  | 'shelfwise_impression'
-  | 'shelfwise_click';
+/** The list of names, and which of them are interest events, is in ./events. */
+export type { EventName };
 
 /** A GA4 `items[]` entry, as a store's tags push it (only the fields we use). */
-export interface Ga4Item {
+interface Ga4Item {
   item_id: string;
   item_name?: string;
   item_brand?: string;

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from './store';
 import { uniqueDbName } from './test-utils';
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 describe('store: state', () => {
   it('round-trips plain values, typed arrays and ArrayBuffers', async () => {
     const store = await openStore({ dbName: uniqueDbName() });
-    const weights = new Float32Array([0.5, -1.25, 3e-8, Number.MAX_VALUE]);
+    // Float32 edge values: the largest finite one, the smallest subnormal, -0, ±Infinity and NaN.
+    const weights = Float32Array.from([0.5, -1.25, 3e-8, FLOAT32_MAX, -FLOAT32_MAX, 2 ** -149, -0, Infinity, -Infinity, NaN]);
+    expect(weights[3]).toBe(FLOAT32_MAX); // finite: the values survive their own conversion
     const buffer = new Uint8Array([1, 2, 3, 255]).buffer;
     await store.setState('weights', weights);
     await store.setState('buffer', buffer);
@@ -16,6 +20,8 @@ describe('store: state', () => {
     expect(w).toBeInstanceOf(Float32Array);
     expect(w).not.toBe(weights);
     expect(Array.from(w!)).toEqual(Array.from(weights));
+    expect(Object.is(w![6], -0)).toBe(true);
+    expect(new Uint8Array(w!.buffer)).toEqual(new Uint8Array(weights.buffer)); // bit for bit
 
     const b = await store.getState<ArrayBuffer>('buffer');
     expect(b).toBeInstanceOf(ArrayBuffer);

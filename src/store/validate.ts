@@ -1,25 +1,10 @@
-import type { EventName, StoredEvent } from '../shared/types';
+import type { StoredEvent } from '../shared/types';
+import { isEventName } from '../shared/events';
 
-const TYPES: Record<EventName, 1> = {
-  view_item_list: 1,
-  select_item: 1,
-  view_item: 1,
-  add_to_wishlist: 1,
-  add_to_cart: 1,
-  remove_from_cart: 1,
-  begin_checkout: 1,
-  purchase: 1,
-  shelfwise_impression: 1,
-  shelfwise_click: 1,
-};
 const SOURCES = ['datalayer', 'command', 'widget'];
 
 // Callers catch: JSON.stringify throws on BigInt and hostile toJSON.
 const show = (v: unknown) => String(JSON.stringify(v)).slice(0, 40);
-
-export function isEventName(v: unknown): v is EventName {
-  return typeof v === 'string' && Object.hasOwn(TYPES, v);
-}
 
 /** A record as the store keeps it, or why it cannot be kept. Copies only known fields so that
  *  a caller's `id` cannot overwrite an existing record and stray fields cannot fail structured clone. */

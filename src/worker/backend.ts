@@ -3,25 +3,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../shared/types';
 
-const loaders: Record<Exclude<BackendName, 'none'>, () => Promise<unknown>> = {
+/** How each backend gets registered with TF.js (by importing its package). */
+export type BackendLoaders = Partial<Record<Exclude<BackendName, 'none'>, () => Promise<unknown>>>;
+
+const BACKEND_LOADERS: BackendLoaders = {
   webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
   webgl: () => import('@tensorflow/tfjs-backend-webgl'),
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
 
 /** The first backend in `order` that initialises and computes correctly, or 'none'. */
-export async function pickBackend(order: readonly BackendName[], skip: ReadonlySet<BackendName> = new Set()): Promise<BackendName> {
+export async function pickBackend(
+  order: readonly BackendName[],
+  skip: ReadonlySet<BackendName> = new Set(),
+  loaders: BackendLoaders = BACKEND_LOADERS,
+): Promise<BackendName> {
   for (const name of order) {
-    if (name === 'none' || skip.has(name) || !(name in loaders)) continue;
-    if (await tryBackend(name)) return name;
+    const load = name === 'none' || skip.has(name) ? undefined : loaders[name];
+    if (load && (await tryBackend(name as Exclude<BackendName, 'none'>, load))) return name;
   }
   return 'none';
 }
 
-async function tryBackend(name: Exclude<BackendName, 'none'>): Promise<boolean> {
+async function tryBackend(name: Exclude<BackendName, 'none'>, load: () => Promise<unknown>): Promise<boolean> {
   try {
     if (name === 'webgpu' && !(await hasGpuAdapter())) return false;
-    await loaders[name]();
+    await load();
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
     // A backend can initialise and still compute garbage (or throw) on a broken driver.
@@ -39,5 +46,5 @@ async function tryBackend(name: Exclude<BackendName, 'none'>): Promise<boolean> 
 // failure to the host page's console. Asking first costs neither.
 async function hasGpuAdapter(): Promise<boolean> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  return !!gpu && (await gpu.requestAdapter().catch(() => null)) != null;
+  return !!gpu && !!(await gpu.requestAdapter().catch(() => null));
 }

@@ -1,19 +1,21 @@
 // The model worker's entry: wires the store and the model. Everything heavy (TF.js, the model,
 // the backends) lives here, off the page's main thread.
 import { openStore, type Store } from '../store';
-import { isInterest } from '../model/plain/features';
+import { isInterest } from '../shared/events';
+import { LAST_CONTRIBUTION_KEY, scoresKey } from '../shared/storage-keys';
+import type { EventLike } from '../model/plain/features';
 import type { Calls, CandidateFeatures, DebugInfo, RankResult, Request, Response, WorkerOptions } from './protocol';
 import { loadRanker, type Ranker } from './ranker';
+import { rankerSlot } from './ranker-slot';
 import { HISTORY_READ, toModelEvents } from './history';
-import { contribute } from './federate';
+import { contribute, type LastContribution } from './federate';
 import { getModelInfo } from '../sync/client';
-import type { EventLike } from '../model/plain/features';
-import { needsRefit, offeredNegatives, PERSONAL_KEY, personalVector, rememberOffered, type PersonalState } from './personal';
+import { needsRefit, offeredNegatives, personalVector, rememberOffered, savePersonal } from './personal';
 
 let options: WorkerOptions | undefined;
 let store: Promise<Store> | undefined;
-let ranker: Promise<Ranker> | undefined;
 const timings: DebugInfo['timings'] = {};
+const contribution: DebugInfo['contribution'] = { lastRound: null, outcome: null };
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`worker: ${what} before init`);
@@ -21,7 +23,6 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 const getStore = () => (store ??= openStore({ dbName: need(options, 'store').dbName }));
-const federated: DebugInfo['federated'] = { lastRound: null, outcome: null };
 
 /** The newest federated model when the site runs rounds (it falls back to the shipped one). */
 async function modelUrl(): Promise<string> {
@@ -29,13 +30,12 @@ async function modelUrl(): Promise<string> {
   return syncUrl ? getModelInfo(syncUrl).then((m) => m.url, () => shipped) : shipped;
 }
 
-function getRanker(): Promise<Ranker> {
-  if (ranker) return ranker;
+const rankers = rankerSlot(async () => {
   const started = performance.now();
-  ranker = modelUrl().then((url) => loadRanker(url, need(options, 'model').backends));
-  ranker.then(() => (timings.load = Math.round(performance.now() - started)), () => {});
+  const ranker = await loadRanker(await modelUrl(), need(options, 'model').backends);
+  timings.load = Math.round(performance.now() - started);
   return ranker;
-}
+});
 
 /** With each event's record id, which tells a federated contribution what is new since the last. */
 async function interestEvents() {
@@ -46,17 +46,16 @@ async function interestEvents() {
 /** The latest ranking in flight: a contribution waits for it to record what was offered. */
 let ranking: Promise<void> = Promise.resolve();
 
-async function rankNow(slotKey: string, candidates: CandidateFeatures[]): Promise<RankResult> {
-  const started = performance.now();
-  const [model, history, store] = await Promise.all([getRanker(), interestEvents(), getStore()]);
+async function rankNow(model: Ranker, slotKey: string, candidates: CandidateFeatures[], started: number): Promise<RankResult> {
+  const [history, store] = await Promise.all([interestEvents(), getStore()]);
   const personal = await personalVector(store, model.version);
   const scores = await model.score(history, candidates, personal?.vector ?? undefined);
   const byId: Record<string, number> = {};
   candidates.forEach((c, i) => (byId[c.item_id] = scores[i]));
-  await store.setState(`scores:${slotKey}`, { at: Date.now(), scores: byId });
+  await store.setState(scoresKey(slotKey), { at: Date.now(), scores: byId });
   await rememberOffered(store, candidates);
   // After answering: fit the personal vector again once enough new history has arrived.
-  if (needsRefit(personal, history.length)) setTimeout(() => refit(model, store, history).catch(() => {}), 0);
+  if (needsRefit(personal, history.length)) setTimeout(() => rankers.use((m) => refit(m, store, history)).catch(() => {}), 0);
   timings.rank = Math.round(performance.now() - started);
   return {
     scores: Array.from(scores),
@@ -71,34 +70,33 @@ const calls: { [K in keyof Calls]: (...args: Parameters<Calls[K]>) => Promise<Re
   async init(opts) {
     options = opts;
     // Start loading and compiling now, while the page fetches its candidates.
-    getRanker().catch(() => {});
+    rankers.use(() => {}).catch(() => {});
   },
   async rank(slotKey, candidates) {
-    const result = rankNow(slotKey, candidates);
+    const started = performance.now();
+    const result = rankers.use((model) => rankNow(model, slotKey, candidates, started));
     ranking = result.then(() => {}, () => {});
     return result;
   },
   async debug() {
-    const model = await getRanker().catch(() => undefined);
+    const model = await rankers.use((m) => ({ backend: m.backend, version: m.version })).catch(() => undefined);
     const events = options ? await (await getStore()).count() : 0;
-    return { backend: model?.backend ?? 'none', modelVersion: model?.version ?? null, events, timings, federated };
+    return { backend: model?.backend ?? 'none', modelVersion: model?.version ?? null, events, timings, contribution };
   },
   async contribute() {
     const sync = need(options, 'sync').syncUrl;
     if (!sync) return 'off';
     await ranking;
-    const [model, history, store] = await Promise.all([getRanker(), interestEvents(), getStore()]);
-    const outcome = await contribute(sync, store, model, history, await offeredNegatives(store, history));
-    federated.outcome = outcome;
-    if (outcome === 'sent') federated.lastRound = (await store.getState<{ round: number }>('fl:last'))?.round ?? null;
+    const store = await getStore();
+    const outcome = await rankers.use(async (model) => {
+      const history = await interestEvents();
+      return contribute(sync, store, model, history, await offeredNegatives(store, history));
+    });
+    contribution.outcome = outcome;
+    if (outcome === 'sent') contribution.lastRound = (await store.getState<LastContribution>(LAST_CONTRIBUTION_KEY))?.round ?? null;
     // A newer global model was published: load it for the next request.
-    if (outcome === 'stale-model') ranker = undefined;
+    if (outcome === 'stale-model') rankers.replace();
     return outcome;
-  },
-  async forget() {
-    const s = store;
-    store = undefined;
-    if (s) (await s.catch(() => undefined))?.close();
   },
 };
 
@@ -109,8 +107,7 @@ async function refit(model: Ranker, store: Store, history: EventLike[]): Promise
   try {
     const started = performance.now();
     const vector = await model.adapt(history, await offeredNegatives(store, history));
-    const state: PersonalState = { modelVersion: model.version, vector, events: history.length, at: Date.now() };
-    await store.setState(PERSONAL_KEY, state);
+    await savePersonal(store, { modelVersion: model.version, vector, events: history.length, at: Date.now() });
     timings.adapt = Math.round(performance.now() - started);
   } finally {
     refitting = false;

@@ -1,5 +1,6 @@
 // Messages between the page (loader) and the model worker. Types only.
 import type { BackendName } from '../shared/types';
+import type { ContributionOutcome } from './federate';
 
 export interface WorkerOptions {
   /** Absolute URL of the model.json the widget ships with. */
@@ -34,8 +35,9 @@ export interface DebugInfo {
   events: number;
   /** Milliseconds: loading model + backend, the latest ranking (history read + inference), the latest adaptation. */
   timings: { load?: number; rank?: number; adapt?: number };
-  /** The last federated round this device contributed to, and how its latest attempt ended. */
-  federated: { lastRound: number | null; outcome: string | null };
+  /** This worker's federated contributions: the last round it contributed to, and how its latest
+   *  attempt ended (null: none yet). */
+  contribution: { lastRound: number | null; outcome: ContributionOutcome | null };
 }
 
 export interface Calls {
@@ -43,10 +45,8 @@ export interface Calls {
   /** Scores candidates for a slot; the scores are also kept under `scores:<slotKey>` for the next page. */
   rank(slotKey: string, candidates: CandidateFeatures[]): RankResult;
   debug(): DebugInfo;
-  /** Consent withdrawn: release the database so it can be deleted, and drop the model state. */
-  forget(): void;
   /** The page is idle: take part in the open federated round if this device is eligible. */
-  contribute(): string;
+  contribute(): ContributionOutcome | 'off';
 }
 
 export type Request = { [K in keyof Calls]: { id: number; call: K; args: Parameters<Calls[K]> } }[keyof Calls];

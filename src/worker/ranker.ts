@@ -1,7 +1,7 @@
 // Runs the model in the worker: loads a verified artifact onto the chosen backend and scores
 // candidates against the shopper's history. If the backend fails mid-use, it moves to the next.
 import * as tf from '@tensorflow/tfjs-core';
-import { fetchArtifact, type NamedArray } from '../model/plain/artifact';
+import { fetchArtifact, type Artifact, type NamedArray } from '../model/plain/artifact';
 import type { ModelConfig } from '../model/plain/config';
 import type { EventLike, ItemLike } from '../model/plain/features';
 import { scoreCandidates, scoreTensor } from '../model/score';
@@ -10,7 +10,8 @@ import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../model/train/local-update';
 import { weightsFromArrays } from '../model/tensors';
 import { disposeWeights, weightSpecs, type Weights } from '../model/weights';
 import type { BackendName } from '../shared/types';
-import { pickBackend } from './backend';
+import { pickBackend, type BackendLoaders } from './backend';
+import type { OfferedNegatives } from './personal';
 import { warmUp } from './warm-up';
 
 export interface Ranker {
@@ -18,17 +19,22 @@ export interface Ranker {
   readonly version: string;
   score(history: readonly EventLike[], candidates: readonly ItemLike[], personal?: Float32Array): Promise<Float32Array>;
   /** The federated update of `names` from this shopper's history (see model/train/local-update.ts). */
-  localDelta(names: readonly string[], history: readonly EventLike[], offered: { items: readonly ItemLike[]; weights: readonly number[] }): Promise<Float32Array | null>;
+  localDelta(names: readonly string[], history: readonly EventLike[], offered: OfferedNegatives): Promise<Float32Array | null>;
   /** Fits this shopper's personal vector (see model/train/adapt.ts); null when it would not help. */
-  adapt(history: readonly EventLike[], offered: { items: readonly ItemLike[]; weights: readonly number[] }): Promise<Float32Array | null>;
+  adapt(history: readonly EventLike[], offered: OfferedNegatives): Promise<Float32Array | null>;
+  /** Frees its weights; a ranker is not used after this. */
   dispose(): void;
 }
 
 export async function loadRanker(modelUrl: string, backends: readonly BackendName[]): Promise<Ranker> {
-  const artifact = await fetchArtifact(modelUrl);
+  return createRanker(await fetchArtifact(modelUrl), backends);
+}
+
+/** A ranker on the first of `backends` that works (`loaders` stands in for the backends' packages). */
+export async function createRanker(artifact: Artifact, backends: readonly BackendName[], loaders?: BackendLoaders): Promise<Ranker> {
   const cfg = artifact.json.config;
   const failed = new Set<BackendName>();
-  let backend = await pickBackend(backends);
+  let backend = await pickBackend(backends, failed, loaders);
   let w = backend === 'none' ? undefined : place(cfg, artifact.weights);
   if (w) await warmUp(backend, () => scoreTensor(w!, cfg, WARM_HISTORY, WARM_CANDIDATES)).catch(() => {});
   return {
@@ -44,7 +50,7 @@ export async function loadRanker(modelUrl: string, backends: readonly BackendNam
           // e.g. a lost WebGPU device: fall back rather than fail the shelf.
           failed.add(backend);
           disposeWeights(w);
-          backend = await pickBackend(backends, failed);
+          backend = await pickBackend(backends, failed, loaders);
           w = backend === 'none' ? undefined : place(cfg, artifact.weights);
         }
       }

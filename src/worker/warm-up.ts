@@ -19,15 +19,21 @@ export async function warmUp(backend: BackendName, graph: () => tf.Tensor): Prom
   const flag = COMPILE_ONLY_FLAG[backend];
   const engine = tf.backend() as Compiling;
   if (!flag || !engine.checkCompileCompletionAsync) {
-    tf.tidy(graph);
+    tf.dispose(tf.tidy(graph));
     return;
   }
   tf.env().set(flag, true);
+  let result: tf.Tensor;
   try {
-    tf.tidy(graph);
+    result = tf.tidy(graph);
   } finally {
     tf.env().set(flag, false);
   }
-  await engine.checkCompileCompletionAsync();
-  engine.getUniformLocations?.();
+  // Kept until its shaders are compiled (TF.js's parallel-compilation recipe), then freed.
+  try {
+    await engine.checkCompileCompletionAsync();
+    engine.getUniformLocations?.();
+  } finally {
+    result.dispose();
+  }
 }

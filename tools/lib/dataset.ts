@@ -2,7 +2,7 @@
 // items.csv. Any folder in that format works, not only the shipped ones.
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { EVENT_TYPES } from '../../src/model/plain/features';
+import { interestRow } from '../../src/shared/events';
 import type { ItemLike } from '../../src/model/plain/features';
 import { readCsv } from './csv';
 
@@ -10,7 +10,7 @@ export interface UserHistory {
   userId: string;
   /** Catalog indices, in time order. */
   items: Int32Array;
-  /** Event-type rows (EVENT_TYPES), aligned with items. */
+  /** Event-type rows (INTEREST_ROWS), aligned with items. */
   types: Int32Array;
   timestamps: Float64Array;
 }
@@ -33,7 +33,10 @@ export async function loadDataset(dirArg: string): Promise<Dataset> {
   }
   const items: ItemLike[] = [];
   const itemIndex = new Map<string, number>();
-  const addItem = (item: ItemLike) => (itemIndex.set(item.item_id, items.length), items.push(item), items.length - 1);
+  const addItem = (item: ItemLike) => {
+    itemIndex.set(item.item_id, items.length);
+    return items.push(item) - 1;
+  };
   await readCsv(join(dir, 'items.csv'), ['item_id'], (r) => {
     if (r.item_id && !itemIndex.has(r.item_id)) addItem({ item_id: r.item_id, category: r.category ?? '', brand: r.brand ?? '' });
   });
@@ -41,14 +44,16 @@ export async function loadDataset(dirArg: string): Promise<Dataset> {
   let events = 0;
   let skipped = 0;
   await readCsv(join(dir, 'events.csv'), ['user_id', 'item_id', 'timestamp', 'event_type'], (r, line) => {
-    const type = EVENT_TYPES[r.event_type];
+    const type = interestRow(r.event_type);
     const ts = Number(r.timestamp);
-    if (type === undefined || !r.item_id || !r.user_id) return void skipped++;
+    if (type === 0 || !r.item_id || !r.user_id) return void skipped++;
     if (!Number.isFinite(ts)) throw new Error(`${dir}/events.csv:${line}: timestamp "${r.timestamp}" is not a number`);
     const item = itemIndex.get(r.item_id) ?? addItem({ item_id: r.item_id, category: '', brand: '' });
     let u = byUser.get(r.user_id);
     if (!u) byUser.set(r.user_id, (u = { items: [], types: [], ts: [] }));
-    u.items.push(item), u.types.push(type), u.ts.push(ts);
+    u.items.push(item);
+    u.types.push(type);
+    u.ts.push(ts);
     events++;
   });
   const users = [...byUser].map(([userId, u]) => timeOrdered(userId, u));

@@ -1,7 +1,8 @@
 // What every evaluation protocol starts from: the dataset, its leave-last-out split, the model.
 import type { ModelJson } from '../../src/model/plain/artifact';
 import type { ModelConfig } from '../../src/model/plain/config';
-import { EVENT_TYPES, type EventLike, type ItemCodes } from '../../src/model/plain/features';
+import type { EventLike, ItemCodes } from '../../src/model/plain/features';
+import { INTEREST_ROWS } from '../../src/shared/events';
 import { weightsFromArrays } from '../../src/model/tensors';
 import { weightSpecs, type Weights } from '../../src/model/weights';
 import type { Sequence } from '../../src/model/plain/batch';
@@ -57,7 +58,7 @@ function topCategories(ds: Dataset): Int32Array {
 }
 
 const TYPE_NAMES: string[] = [];
-for (const [name, row] of Object.entries(EVENT_TYPES)) TYPE_NAMES[row] ??= name;
+for (const [name, row] of Object.entries(INTEREST_ROWS)) TYPE_NAMES[row] ??= name;
 
 /** A history as the widget would hold it: events with item features. */
 export function historyEvents(ds: Dataset, seq: Sequence): EventLike[] {

@@ -17,9 +17,8 @@ import type { Case } from './split';
 
 export interface TrainOptions {
   epochs: number;
-  /** Sequences per step; with batchTokens > 0, steps hold about that many predicted events instead. */
+  /** Sequences per step. */
   batchSize: number;
-  batchTokens: number;
   learningRate: number;
   dropout: number;
   negatives: number;
@@ -40,7 +39,6 @@ export interface TrainOptions {
 export const TRAIN_DEFAULTS: TrainOptions = {
   epochs: 40,
   batchSize: 128,
-  batchTokens: 0,
   learningRate: 3e-3,
   dropout: 0.3,
   negatives: 1024,
@@ -52,7 +50,7 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   log: (line) => console.log(line),
 };
 
-export interface EpochLog {
+interface EpochLog {
   epoch: number;
   loss: number;
   validNdcg10: number;
@@ -104,21 +102,22 @@ export async function trainModel(
   return { weights: w, epochs, bestEpoch: best.epoch, seconds: (Date.now() - started) / 1000 };
 }
 
-export function copyWeights(w: Weights): Weights {
+function copyWeights(w: Weights): Weights {
   return Object.fromEntries(Object.entries(w).map(([name, v]) => [name, tf.variable(v, true)]));
 }
 
-/** Batches of similar length, so short histories are not padded to the longest. With a token
- *  budget, short histories travel in larger batches: per-step overhead dominates small steps. */
-export function lengthBatches(train: readonly Sequence[], batchSize: number, maxLen: number, random: () => number, batchTokens = 0): Sequence[][] {
+/** Batches of similar length, so short histories are not padded to the longest. */
+function lengthBatches(train: readonly Sequence[], batchSize: number, maxLen: number, random: () => number): Sequence[][] {
   const length = (s: Sequence) => Math.min(s.items.length - 1, maxLen);
   const seqs = shuffle(train.filter((s) => s.items.length >= 2), random);
   seqs.sort((a, b) => length(a) - length(b));
   const batches: Sequence[][] = [];
   let current: Sequence[] = [];
   for (const s of seqs) {
-    const full = batchTokens > 0 ? (current.length + 1) * length(s) > batchTokens : current.length >= batchSize;
-    if (full && current.length) batches.push(current), (current = []);
+    if (current.length >= batchSize) {
+      batches.push(current);
+      current = [];
+    }
     current.push(s);
   }
   if (current.length) batches.push(current);
@@ -126,7 +125,7 @@ export function lengthBatches(train: readonly Sequence[], batchSize: number, max
 }
 
 /** Cosine decay from the base rate to finalLearningRate x base at progress 1. */
-export function learningRate(opts: Pick<TrainOptions, 'learningRate' | 'finalLearningRate'>, progress: number): number {
+function learningRate(opts: Pick<TrainOptions, 'learningRate' | 'finalLearningRate'>, progress: number): number {
   return cosineDecay(opts.learningRate, progress, opts.finalLearningRate);
 }
 
@@ -142,7 +141,7 @@ async function runEpoch(
 ): Promise<number> {
   let total = 0;
   let steps = 0;
-  const batches = lengthBatches(train, opts.batchSize, cfg.maxLen, random, opts.batchTokens);
+  const batches = lengthBatches(train, opts.batchSize, cfg.maxLen, random);
   for (const batch of batches) {
     (optimizer as unknown as { learningRate: number }).learningRate = schedule(steps / batches.length);
     const negatives = sampleDistinct(codes.count, opts.negatives, random);
@@ -158,7 +157,7 @@ async function runEpoch(
 }
 
 /** Tensors for one step; created inside minimize's scope so they are freed with it. */
-export function objectiveInputs(batch: Sequence[], codes: ItemCodes, cfg: ModelConfig, negatives: Int32Array): ObjectiveInputs {
+function objectiveInputs(batch: Sequence[], codes: ItemCodes, cfg: ModelConfig, negatives: Int32Array): ObjectiveInputs {
   const arrays = makeTrainArrays(batch, codes, cfg);
   return {
     inputs: batchTensors(arrays.inputs, cfg),

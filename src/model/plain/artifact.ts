@@ -34,6 +34,12 @@ export interface NamedArray {
   data: Float32Array;
 }
 
+/** A model as the widget runs it: its description and its decoded weights. */
+export interface Artifact {
+  json: ModelJson;
+  weights: NamedArray[];
+}
+
 const BYTES: Record<Quantization, number> = { float32: 4, uint16: 2, uint8: 1 };
 
 export function encodeWeights(arrays: readonly NamedArray[], quantization: Quantization = 'float32'): { entries: WeightEntry[]; bin: Uint8Array } {
@@ -58,8 +64,11 @@ function writeTensor(a: NamedArray, q: Quantization, bin: Uint8Array, offset: nu
   const levels = q === 'uint8' ? 255 : 65535;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of a.data) (min = Math.min(min, v)), (max = Math.max(max, v));
-  if (!Number.isFinite(min)) (min = 0), (max = 0);
+  for (const v of a.data) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  if (!Number.isFinite(min)) min = max = 0;
   const scale = max > min ? (max - min) / levels : 1;
   const view = new DataView(bin.buffer, bin.byteOffset + offset);
   a.data.forEach((v, i) => {
@@ -115,16 +124,16 @@ export function checkModelJson(raw: unknown): ModelJson {
 }
 
 export async function sha256Hex(bytes: ArrayBuffer | Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
+  const digest = await crypto.subtle.digest('SHA-256', bytes as ArrayBuffer | Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Fetches and verifies a model: the weights must hash to what model.json promises. */
-export async function fetchArtifact(url: string | URL, fetcher: typeof fetch = fetch): Promise<{ json: ModelJson; weights: NamedArray[] }> {
+export async function fetchArtifact(url: string | URL, fetcher: typeof fetch = fetch): Promise<Artifact> {
   const res = await fetcher(url);
   if (!res.ok) throw new Error(`model: ${url} answered ${res.status}`);
   const json = checkModelJson(await res.json());
-  const binUrl = new URL(json.weightsManifest[0].paths[0], new URL(url, (globalThis as { location?: Location }).location?.href));
+  const binUrl = new URL(json.weightsManifest[0].paths[0], new URL(url, (globalThis as { location?: { href: string } }).location?.href));
   const binRes = await fetcher(binUrl);
   if (!binRes.ok) throw new Error(`model: ${binUrl} answered ${binRes.status}`);
   const buffer = await binRes.arrayBuffer();

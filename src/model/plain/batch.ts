@@ -6,7 +6,7 @@ import type { ItemCodes } from './features';
 export interface Sequence {
   /** Indices into the ItemCodes table the batch is packed from, oldest first. */
   items: ArrayLike<number>;
-  /** Event-type rows (see EVENT_TYPES), aligned with items. */
+  /** Event-type rows (see INTEREST_ROWS in src/shared/events.ts), aligned with items. */
   types: ArrayLike<number>;
 }
 

@@ -2,6 +2,7 @@
 // so the worker can encode a history before TF.js has even loaded.
 import type { ModelConfig } from './config';
 import { bucket } from './hash';
+import { isInterest } from '../../shared/events';
 
 /** What the model needs to know about a product: its id and its catalog features. */
 export interface ItemLike {
@@ -14,23 +15,6 @@ export interface ItemLike {
 /** What the model needs to know about one interaction. */
 export interface EventLike extends ItemLike {
   type: string;
-}
-
-/** Interest events the model reads, by embedding row; everything else (impressions, list views,
- * removals) is not a sign of interest in that one item. Row 0 is padding. */
-export const EVENT_TYPES: Record<string, number> = {
-  view_item: 1,
-  select_item: 2,
-  shelfwise_click: 2,
-  add_to_wishlist: 3,
-  add_to_cart: 4,
-  begin_checkout: 4,
-  purchase: 5,
-};
-export const EVENT_TYPE_ROWS = 6;
-
-export function isInterest(type: string): boolean {
-  return EVENT_TYPES[type] !== undefined;
 }
 
 /** Integer codes for a list of items, row-major: `ids[i*itemHashes + k]`, `cats[i*categoryLevels + k]`. */

@@ -15,7 +15,7 @@ export const TINY: ModelConfig = {
   ffnMult: 2,
 };
 
-export const CATS = ['Shoes>Running', 'Shoes>Trail', 'Kitchen>Knives', 'Home>Lamps'];
+const CATS = ['Shoes>Running', 'Shoes>Trail', 'Kitchen>Knives', 'Home>Lamps'];
 
 export const ITEMS: ItemLike[] = Array.from({ length: 24 }, (_, i) => ({
   item_id: `SKU-${i}`,

@@ -14,13 +14,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../plain/config';
 import { packBatch } from '../plain/batch';
-import { EVENT_TYPES, encodeItems, interestHistory, type EventLike, type ItemLike } from '../plain/features';
+import { encodeItems, interestHistory, type EventLike, type ItemLike } from '../plain/features';
 import { batchTensors, encode, itemBias, itemTensors, itemVectors } from '../network';
 import { matMulBT } from '../kernels/matmul';
 import { embed } from '../kernels/embed';
 import { logSumExpLast } from '../kernels/logsumexp';
 import { offerLogQ } from '../plain/sampling';
 import type { Weights } from '../weights';
+import { interestRow } from '../../shared/events';
 
 export interface AdaptOptions {
   steps: number;
@@ -156,7 +157,11 @@ async function frozenTensors(w: Weights, cfg: ModelConfig, shoppers: Shopper[]):
   const V = (await eventVecs.data()) as Float32Array;
   eventVecs.dispose();
   const offsets: number[] = [];
-  shoppers.reduce((o, s) => (offsets.push(o), o + s.events.length), 0);
+  let offset = 0;
+  for (const s of shoppers) {
+    offsets.push(offset);
+    offset += s.events.length;
+  }
   const meanOf = (s: number, upTo: number) => {
     const m = new Float32Array(d);
     for (let e = 0; e < upTo; e++) for (let k = 0; k < d; k++) m[k] += V[(offsets[s] + e) * d + k] / upTo;
@@ -179,7 +184,11 @@ async function frozenTensors(w: Weights, cfg: ModelConfig, shoppers: Shopper[]):
     const rowDot = (a: tf.Tensor2D, b: tf.Tensor3D) => tf.reshape(matMulBT(tf.expandDims(a, 1), b), [S, N]) as tf.Tensor2D;
     const weights = trainWeights(slots);
     const heldOutSlot: number[] = [];
-    slots.reduce((o, js) => (heldOutSlot.push(o + js.length - 1), o + js.length), 0);
+    let slot = 0;
+    for (const js of slots) {
+      slot += js.length;
+      heldOutSlot.push(slot - 1);
+    }
     const out: Omit<Frozen, 'memory'> = {
       basePos: tf.add(tf.sum(tf.mul(states, tVec), 1), itemBias(w, targets)) as tf.Tensor1D,
       baseNeg: tf.sub(tf.add(rowDot(states, nVec), nBias), logQ) as tf.Tensor2D,
@@ -204,7 +213,7 @@ function slotStates(w: Weights, cfg: ModelConfig, shoppers: Shopper[], slots: nu
   const seqs = windows.map((events) => {
     const items = events.map((_, i) => offset + i);
     offset += events.length;
-    return { items, types: events.map((e) => EVENT_TYPES[e.type] ?? 0) };
+    return { items, types: events.map((e) => interestRow(e.type)) };
   });
   return tf.tidy(() => {
     const states = encode(w, cfg, batchTensors(packBatch(seqs, cfg.maxLen, codes, cfg), cfg));

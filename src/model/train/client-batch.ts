@@ -2,11 +2,12 @@
 // client, every slot a prediction weighted within its client, and each client's own negatives.
 // The arrays are made in plain JavaScript, before any tensor.
 import type { ModelConfig } from '../plain/config';
-import { EVENT_TYPES, encodeItems, pickCodes, type EventLike, type ItemCodes, type ItemLike } from '../plain/features';
+import { encodeItems, pickCodes, type EventLike, type ItemCodes, type ItemLike } from '../plain/features';
 import type { SequenceBatch } from '../plain/batch';
 import { makeTrainArrays } from './train-batch';
 import { offerLogQ } from '../plain/sampling';
 import { collisionMask } from './objective';
+import { interestRow } from '../../shared/events';
 
 /** One device's interest events (oldest first, at least two) and the items it was offered. */
 export interface ClientExample {
@@ -42,14 +43,17 @@ export function clientArrays(clients: readonly ClientExample[], cfg: ModelConfig
     for (let k = 0; k < N; k++) negativeRows.push(first + Math.min(k, c.negatives.length - 1));
   }
   const codes = encodeItems(items, cfg);
-  const seqs = clients.map((c, i) => ({ items: eventRows[i], types: c.events.map((e) => EVENT_TYPES[e.type] ?? 0) }));
+  const seqs = clients.map((c, i) => ({ items: eventRows[i], types: c.events.map((e) => interestRow(e.type)) }));
   const arrays = makeTrainArrays(seqs, codes, cfg);
   const L = arrays.inputs.length;
   if (arrays.inputs.batch !== clients.length) throw new Error('client batch: every client needs two interest events');
   // Padding slots predict the client's first event with weight 0.
   const targetRows = Int32Array.from({ length: clients.length * L }, (_, s) => eventRows[Math.floor(s / L)][0]);
   const counts = new Int32Array(clients.length);
-  arrays.slots.forEach((s, j) => ((targetRows[s] = arrays.targets[j]), counts[Math.floor(s / L)]++));
+  arrays.slots.forEach((s, j) => {
+    targetRows[s] = arrays.targets[j];
+    counts[Math.floor(s / L)]++;
+  });
   const slotWeights = new Float32Array(clients.length * L);
   arrays.slots.forEach((s) => (slotWeights[s] = 1 / counts[Math.floor(s / L)]));
   return {

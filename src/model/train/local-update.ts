@@ -23,10 +23,9 @@ export interface LocalUpdateOptions {
 
 // One step: the server's Adam normalises each weight's step, so a device only needs to give the
 // direction, and one step is the least work for a shopper's device. Three interest events (two
-// next-item targets) are enough: on Beauty a third of the shoppers have no more, and a round whose
-// sampled devices all contribute divides the same noise by more updates. Up to 256 of the items
-// it was offered (a device remembers 300) as negatives: against 64, the federated model gained
-// 0.0010 NDCG@10 on Beauty (README, "What federation costs").
+// next-item targets) are enough, and the more sampled devices contribute, the more updates the
+// same noise is divided by. Up to 256 of the items it was offered (a device remembers 300) as
+// negatives: more negatives estimate the full-catalog softmax better (docs/experiments.md).
 export const LOCAL_UPDATE_DEFAULTS: LocalUpdateOptions = { learningRate: 0.05, negatives: 256, minEvents: 3, dropout: 0 };
 
 export interface LocalInput {
