@@ -1,4 +1,4 @@
-// The demo server as a request handler: router (storefront, APIs, anything the lead mounts),
+// The demo server as a request handler: router (storefront, APIs, anything mounted on it),
 // then static files from dist/ and public/, then 404. A failing handler answers 500, never crashes.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -5,11 +5,11 @@ import { affinityPartners, byPopularity, findItem, type Catalog, type CatalogIte
 import type { Handler } from './router';
 import { etagOf, HttpError, sendBody, sendJson } from './send';
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 100;
 const SLOT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export interface CandidateQuery {
+interface CandidateQuery {
   slot: string;
   limit: number;
   contextItem?: CatalogItem;
@@ -18,7 +18,7 @@ export interface CandidateQuery {
 export type ServerCandidate = Candidate & Required<Pick<Candidate, 'item_name' | 'item_category' | 'item_category2' | 'item_brand' | 'price' | 'currency' | 'image' | 'url' | 'score'>>;
 
 /** Validates the query string; throws HttpError(400) with a message naming the bad parameter. */
-export function parseCandidateQuery(catalog: Catalog, params: URLSearchParams): CandidateQuery {
+function parseCandidateQuery(catalog: Catalog, params: URLSearchParams): CandidateQuery {
   const slot = params.get('slot');
   if (!slot) throw new HttpError(400, 'missing required parameter "slot"');
   if (!SLOT_PATTERN.test(slot)) throw new HttpError(400, 'parameter "slot" must be 1-64 letters, digits, "-" or "_"');
@@ -38,7 +38,7 @@ export function parseCandidateQuery(catalog: Catalog, params: URLSearchParams): 
  * Popularity order; around a context item: same subcategory, then same top category, then its
  * affinity categories, then the rest, each group by popularity, the item itself left out.
  */
-export function rankCandidates(catalog: Catalog, query: CandidateQuery): ServerCandidate[] {
+function rankCandidates(catalog: Catalog, query: CandidateQuery): ServerCandidate[] {
   const ranked = byPopularity(catalog.items);
   const top = ranked[0]?.popularity ?? 1;
   const context = query.contextItem;

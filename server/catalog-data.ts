@@ -11,7 +11,7 @@ export interface SubcategorySpec {
   shape: Shape;
 }
 
-export interface BrandSpec {
+interface BrandSpec {
   name: string;
   /** Price multiplier: budget brands < 1 < premium brands. */
   tier: number;

@@ -48,7 +48,7 @@ export interface Catalog {
   items: CatalogItem[];
 }
 
-export const DEFAULT_CATALOG_SEED = 20240611;
+const DEFAULT_CATALOG_SEED = 20240611;
 
 export function slugify(name: string): string {
   return name.toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -173,7 +173,7 @@ export function findCategory(catalog: Catalog, slug: string): { category: Catego
   return indexOf(catalog).bySlug.get(slug);
 }
 
-export function findTopCategory(catalog: Catalog, name: string): Category | undefined {
+function findTopCategory(catalog: Catalog, name: string): Category | undefined {
   return catalog.categories.find((c) => c.name === name);
 }
 

@@ -16,7 +16,7 @@ const SHAPES: Record<Shape, string> = {
 };
 
 /** Mixes a #rrggbb colour with white; `amount` 0 = colour, 1 = white. */
-export function tint(hex: string, amount: number): string {
+function tint(hex: string, amount: number): string {
   const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return `#${channels.map((c) => Math.round(c + (255 - c) * amount).toString(16).padStart(2, '0')).join('')}`;
 }
@@ -25,7 +25,7 @@ function initials(name: string): string {
   return name.split(/\s+/).slice(0, 2).map((w) => w[0] ?? '').join('').toUpperCase();
 }
 
-export function productSvg(catalog: Catalog, id: string): string | undefined {
+function productSvg(catalog: Catalog, id: string): string | undefined {
   const item = findItem(catalog, id);
   if (!item) return undefined;
   const category = catalog.categories.find((c) => c.name === item.item_category)!;
@@ -39,7 +39,7 @@ export function productSvg(catalog: Catalog, id: string): string | undefined {
 </svg>`;
 }
 
-export function categorySvg(catalog: Catalog, slug: string): string | undefined {
+function categorySvg(catalog: Catalog, slug: string): string | undefined {
   const found = findCategory(catalog, slug);
   if (!found || found.subcategory) return undefined;
   const { color, name } = found.category;

@@ -3,7 +3,7 @@
 import type { Catalog } from './catalog';
 import { createNonce } from './csp';
 
-export type ConsentMode = 'opt-in' | 'opt-out';
+type ConsentMode = 'opt-in' | 'opt-out';
 
 export interface PageContext {
   catalog: Catalog;

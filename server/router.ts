@@ -1,5 +1,5 @@
 // A deliberately small router: exact paths and "/prefix/*" patterns, matched per method.
-// Enough for the demo store and for the lead to mount more API routes (e.g. /api/fl/*).
+// Enough for the demo store and for the API routes mounted on it (e.g. /api/fl/*).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface RequestContext {

@@ -21,7 +21,7 @@ export function etagOf(bytes: Buffer | string): string {
   return `"${createHash('sha1').update(bytes).digest('base64url')}"`;
 }
 
-export function acceptsGzip(req: IncomingMessage): boolean {
+function acceptsGzip(req: IncomingMessage): boolean {
   const header = req.headers['accept-encoding'];
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
   return value.split(',').some((token) => {
@@ -99,14 +99,4 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-/** Reads and parses a JSON request body, refusing bodies over `limit` bytes (413) or not JSON (400). */
-export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
-  const body = await readBody(req, limit);
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'request body is not valid JSON');
-  }
 }

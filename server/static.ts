@@ -25,7 +25,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function contentTypeOf(file: string): string {
+function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
@@ -62,7 +62,7 @@ export function createStaticServer(roots: string[]): StaticServer {
 }
 
 /** Decoded path segments, or null for anything that could escape the root or name a hidden file. */
-export function safeSegments(urlPath: string): string[] | null {
+function safeSegments(urlPath: string): string[] | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);

@@ -1,4 +1,4 @@
-// npm run simulate -- --data <dir> [--clients N] [--rounds R] [--cohort K] [--epsilon E] --json <out.json>
+// npm run simulate -- --data <dir> --json <out.json> [options]   (--help lists them)
 // Measures what federated learning with differential privacy costs against central training on
 // the same data from the same starting point. The starting point is a model trained centrally on
 // a share of users who volunteered their data (--public-share); then every user is a client.
@@ -23,9 +23,7 @@ import { maxRounds, epsilonAfter } from '../src/privacy/accountant';
 import { weightsFromArrays, weightsToArrays } from '../src/model/tensors';
 import { weightSpecs } from '../src/model/weights';
 import { federatedNames } from '../src/model/plain/federated-weights';
-import { LOCAL_UPDATE_DEFAULTS } from '../src/model/train/local-update';
 import type { NamedArray } from '../src/model/plain/artifact';
-import { isServerOptimizer, type ServerOptimizer } from '../src/privacy/server-optimizer';
 import type { ModelConfig } from '../src/model/plain/config';
 import type { ItemCodes } from '../src/model/plain/features';
 import type { Sequence } from '../src/model/plain/batch';
@@ -33,15 +31,23 @@ import type { Weights } from '../src/model/weights';
 import type { Case, Split } from './lib/split';
 import type { Dataset } from './lib/dataset';
 
-const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [--clients N] [--rounds R] [--cohort K]
-  [--epsilon E] [--delta D] [--noise Z] [--clip C] [--server-lr X] [--server-optimizer sgd|adam] [--server-epsilon X] [--server-beta1 X] [--server-final-rate X] [--local-lr X] [--local-negatives N] [--local-dropout X] [--local-min-events N]
-  [--public-share F] [--weights dense|all|a,b,...] [--seed S] [--threads N]
-  [--start-epochs N] [--central-epochs N] [--start-minutes M] [--central-minutes M]   (minutes: optional time caps)
-  [--start-model <dir>]   reuse the starting model saved there by an earlier run (same data, share, seed and start epochs); saved there otherwise`;
-const FLAGS = ['data', 'json', 'clients', 'rounds', 'cohort', 'epsilon', 'delta', 'noise', 'clip', 'server-lr', 'server-optimizer', 'server-epsilon', 'server-beta1', 'server-final-rate', 'local-lr', 'local-negatives', 'local-dropout', 'local-min-events', 'public-share', 'weights', 'seed', 'threads', 'start-epochs', 'central-epochs', 'central-minutes', 'start-minutes', 'start-model', 'help'];
+const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [options]
+  --data <dir>          dataset folder (events.csv, items.csv)
+  --json <file>         where the results go
+  --epsilon E           privacy budget ε (default 8)
+  --delta D             δ (default 1e-5)
+  --cohort K            expected clients a round (default: ${SAMPLE_RATE} × clients, Poisson-sampled)
+  --noise Z             noise multiplier z (default ${SIM_DEFAULTS.noiseMultiplier})
+  --clip C              clip norm C (default ${SIM_DEFAULTS.clipNorm})
+  --rounds R            at most R rounds; fewer if ε runs out first (default ${SIM_DEFAULTS.rounds})
+  --public-share F      share of users who volunteer their data for the starting model (default 0.2)
+  --seed S              seed of the start, the reference, batches and cohorts (default 1)
+  --threads N           worker threads for the clients (default ${SIM_DEFAULTS.threads})
+  --start-model <dir>   reuse the starting model saved there by an earlier run with the same data, share and seed; saved there otherwise`;
+const FLAGS = ['data', 'json', 'epsilon', 'delta', 'cohort', 'noise', 'clip', 'rounds', 'public-share', 'seed', 'threads', 'start-model', 'help'];
 
-// About 2.5 and 4.2 minutes on the reference machine (2 cores), what the 3- and 5-minute budgets
-// they replace allowed; on Beauty both models' validation NDCG@10 still rises in their last epochs.
+/** Epochs of the starting model and of the centralized reference. In epochs, not minutes: a time
+ *  budget would make the learning-rate schedule, and so the model, depend on how busy the machine was. */
 const START_EPOCHS = 30;
 const CENTRAL_EPOCHS = 16;
 
@@ -50,7 +56,6 @@ type WorkerInit = ClientsInit | CentralInit;
 
 interface Common {
   data: string;
-  clients: number;
   publicShare: number;
   seed: number;
   /** The start's values of every weight. */
@@ -74,12 +79,12 @@ type CentralResult = { weights: NamedArray[]; epochs: number; bestEpoch: number 
 /** What the central worker sends back: its log lines, then its result (or an error). */
 type CentralMessage = { log: string } | CentralResult | { error: string };
 
-async function setup(data: string, clientsWanted: number, publicShare: number, seed: number) {
+async function setup(data: string, publicShare: number, seed: number) {
   const ds = await loadDataset(data);
   const split = leaveLastOut(ds.users);
   const volunteer = { fraction: publicShare, seed };
-  const users = ds.users.filter((u) => u.items.length >= 3);
-  const clientIdx = users.map((_, i) => i).slice(0, clientsWanted > 0 ? clientsWanted : users.length);
+  // Every user the split keeps is a client.
+  const clientIdx = split.test.map((_, i) => i);
   const clients = clientIdx.map((i) => split.test[i]);
   const isVolunteer = (userId: string) => isHeldOut(userId, volunteer);
   return { ds, split, clients, clientIdx, isVolunteer };
@@ -88,7 +93,7 @@ async function setup(data: string, clientsWanted: number, publicShare: number, s
 async function workerMain() {
   await useBackend('wasm');
   const init = workerData as WorkerInit;
-  const { ds, split, clientIdx } = await setup(init.data, init.clients, init.publicShare, init.seed);
+  const { ds, split, clientIdx } = await setup(init.data, init.publicShare, init.seed);
   const cfg = configFor(ds.items.length, false, {});
   const w = weightsFromArrays(weightSpecs(cfg), init.weights);
   if (init.role === 'central') return centralMain(init, ds, split, clientIdx, cfg, w);
@@ -141,7 +146,7 @@ async function main() {
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
   await useBackend('wasm');
-  const { ds, split, clients, clientIdx, isVolunteer } = await setup(data, numberFlag(flags, 'clients', 0, Number.isInteger), publicShare, seed);
+  const { ds, split, clients, clientIdx, isVolunteer } = await setup(data, publicShare, seed);
   const cfg = configFor(ds.items.length, false, {});
   const codes = catalogCodes(ds.items, cfg);
   const trainOf = (i: number) => split.train[i];
@@ -152,15 +157,8 @@ async function main() {
   const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
   log(`${ds.name}: ${clients.length} clients, ${vol.length} of them volunteers for the starting model`);
   const trainOpts = { ...TRAIN_DEFAULTS, seed, log: (l: string) => log(`  ${l}`) };
-  // Budgets in epochs, not seconds: a time budget makes the learning-rate schedule (and so the
-  // model) depend on how busy the machine was. Minutes remain as optional caps.
-  const trainBudget = (phase: 'start' | 'central', epochs: number): TrainOptions => ({
-    ...trainOpts,
-    epochs: numberFlag(flags, `${phase}-epochs`, epochs, positiveInt),
-    maxSeconds: numberFlag(flags, `${phase}-minutes`, Infinity, (n) => n > 0) * 60,
-  });
   const startDir = stringFlag(flags, 'start-model');
-  const startOpts = trainBudget('start', START_EPOCHS);
+  const startOpts: TrainOptions = { ...trainOpts, epochs: START_EPOCHS };
   const startKey = { data: ds.name, publicShare, seed, epochs: startOpts.epochs };
   const start = startDir && existsSync(resolve(startDir, 'model.json'))
     ? await loadStart(resolve(startDir), cfg, startKey)
@@ -169,14 +167,13 @@ async function main() {
   log(`start: NDCG@10 ${startMetrics['NDCG@10'].toFixed(4)}`);
 
   // 2. Centralized: the same start, trained on every client's data — the same weights federation
-  //    trains, so the gap is what federation and privacy cost.
-  const which = stringFlag(flags, 'weights', 'dense')!;
-  const federated = which === 'all' || which === 'dense' ? federatedNames(weightSpecs(cfg), which) : which.split(',').filter(Boolean);
-  //    It trains in a worker thread while the federated rounds run.
+  //    trains, so the gap is what federation and privacy cost. It trains in a worker thread while
+  //    the federated rounds run.
+  const federated = federatedNames(weightSpecs(cfg), 'dense');
   const startArrays = await weightsToArrays(start);
   const self = fileURLToPath(import.meta.url);
-  const common = { data, clients: clients.length, publicShare, seed, weights: startArrays };
-  const { log: _, ...centralOpts } = { ...trainBudget('central', CENTRAL_EPOCHS), trainable: federated };
+  const common = { data, publicShare, seed, weights: startArrays };
+  const { log: _, ...centralOpts } = { ...trainOpts, epochs: CENTRAL_EPOCHS, trainable: federated };
   const centralRun = trainCentral(self, { ...common, role: 'central', train: centralOpts }, (l) => log(`  central: ${l.trim()}`));
 
   // 3. Federated with DP: every client, K per round, until the rounds or the ε budget run out.
@@ -191,22 +188,6 @@ async function main() {
     cohort,
     noiseMultiplier: noise,
     clipNorm: numberFlag(flags, 'clip', SIM_DEFAULTS.clipNorm, (n) => n > 0),
-    server: {
-      ...SIM_DEFAULTS.server,
-      kind: serverOptimizerFlag(stringFlag(flags, 'server-optimizer', SIM_DEFAULTS.server.kind)!),
-      learningRate: numberFlag(flags, 'server-lr', SIM_DEFAULTS.server.learningRate, (n) => n > 0),
-      epsilon: numberFlag(flags, 'server-epsilon', SIM_DEFAULTS.server.epsilon, (n) => n > 0),
-      beta1: numberFlag(flags, 'server-beta1', SIM_DEFAULTS.server.beta1, (n) => n >= 0 && n < 1),
-      finalRate: numberFlag(flags, 'server-final-rate', SIM_DEFAULTS.server.finalRate, (n) => n > 0 && n <= 1),
-    },
-    local: {
-      ...LOCAL_UPDATE_DEFAULTS,
-      learningRate: numberFlag(flags, 'local-lr', LOCAL_UPDATE_DEFAULTS.learningRate, (n) => n > 0),
-      negatives: numberFlag(flags, 'local-negatives', LOCAL_UPDATE_DEFAULTS.negatives, positiveInt),
-      dropout: numberFlag(flags, 'local-dropout', LOCAL_UPDATE_DEFAULTS.dropout, (n) => n >= 0 && n < 1),
-      minEvents: numberFlag(flags, 'local-min-events', LOCAL_UPDATE_DEFAULTS.minEvents, positiveInt),
-    },
-    weights: federated,
     seed,
     threads: numberFlag(flags, 'threads', SIM_DEFAULTS.threads, positiveInt),
     log,
@@ -240,11 +221,7 @@ async function main() {
     noise_multiplier: noise,
     clip_norm: sim.clipNorm,
     local: sim.local,
-    server_learning_rate: sim.server.learningRate,
-    server_optimizer: sim.server.kind,
-    server_epsilon: sim.server.epsilon,
-    server_beta1: sim.server.beta1,
-    server_final_rate: sim.server.finalRate,
+    server: sim.server,
     federated_weights: federated,
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -269,11 +246,6 @@ async function loadStart(dir: string, cfg: ModelConfig, key: StartKey): Promise<
     throw new Error(`--start-model ${dir} was made for ${JSON.stringify(json.training)}, not ${JSON.stringify(key)}`);
   }
   return weightsFromArrays(weightSpecs(cfg), weights);
-}
-
-function serverOptimizerFlag(v: string): ServerOptimizer {
-  if (!isServerOptimizer(v)) fail(`--server-optimizer: expected sgd or adam, got ${v}`);
-  return v;
 }
 
 function fail(message: string): never {

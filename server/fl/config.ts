@@ -25,14 +25,11 @@ export interface FlConfig {
   serverOptimizer: ServerOptimizer;
   /** Applied to the noisy mean update (sgd) or to Adam's normalised step. */
   serverLearningRate: number;
-  /** Adam's ε. */
-  serverEpsilon: number;
   /** Uploads accepted per client address per minute. */
   uploadsPerMinute: number;
-  /** What a round trains: 'dense' (every weight but the hashed catalog tables), 'all', or a list of names. */
-  weights: 'dense' | 'all' | string[];
+  /** What a round trains: 'dense' (every weight but the hashed catalog tables) or 'all'. */
+  weights: 'dense' | 'all';
 }
-
 
 export const FL_DEFAULTS: FlConfig = {
   cohort: 50,
@@ -45,7 +42,6 @@ export const FL_DEFAULTS: FlConfig = {
   roundSeconds: 24 * 3600,
   serverOptimizer: SERVER_OPTIMIZER_DEFAULTS.kind,
   serverLearningRate: SERVER_OPTIMIZER_DEFAULTS.learningRate,
-  serverEpsilon: SERVER_OPTIMIZER_DEFAULTS.epsilon,
   uploadsPerMinute: 6,
   weights: 'dense',
 };
@@ -73,7 +69,6 @@ export function flConfigFromEnv(env: Env = process.env): FlConfig {
     roundSeconds: num(env, 'FL_ROUND_SECONDS', d.roundSeconds, (n) => n > 0, '> 0'),
     serverOptimizer: optimizerSetting(env.FL_SERVER_OPTIMIZER),
     serverLearningRate: num(env, 'FL_SERVER_LR', d.serverLearningRate, (n) => n > 0, '> 0'),
-    serverEpsilon: num(env, 'FL_SERVER_EPSILON', d.serverEpsilon, (n) => n > 0, '> 0'),
     uploadsPerMinute: num(env, 'FL_UPLOADS_PER_MINUTE', d.uploadsPerMinute, (n) => Number.isInteger(n) && n > 0, 'a positive integer'),
     weights: weightsSetting(env.FL_WEIGHTS),
   };
@@ -97,7 +92,7 @@ function optimizerSetting(raw: string | undefined): ServerOptimizer {
 
 function weightsSetting(raw: string | undefined): FlConfig['weights'] {
   const v = (raw ?? '').trim();
-  if (v === '' || v === 'dense') return 'dense';
-  if (v === 'all') return 'all';
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (v === '') return FL_DEFAULTS.weights;
+  if (v !== 'dense' && v !== 'all') throw new Error(`FL_WEIGHTS=${raw}: must be dense or all`);
+  return v;
 }

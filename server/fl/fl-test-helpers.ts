@@ -11,35 +11,26 @@ import { createApp } from '../app';
 import { listen } from '../listen';
 import { checkFlConfig, FL_DEFAULTS, type FlConfig } from './config';
 import { mountFl } from './routes';
-import { createFlService, federatedWeights, type FlService } from './service';
+import { createFlService, type FlService } from './service';
+import { federatedWeights, modelWeights } from './models';
 import { openSqliteStore } from './sqlite-store';
 import type { FlStore } from './store';
 import type { Uniform } from '../../src/privacy/noise';
+import { seededUniform } from '../../src/privacy/seeded-uniform';
 import { flatten } from '../../src/privacy/server-optimizer';
 import { clipToNorm, encodeFixed, l2norm } from '../../src/privacy/fixed-point';
-import type { RoundInfo } from '../../src/sync/wire';
-import { decodeWeights, type ModelJson } from '../../src/model/plain/artifact';
+import { UPDATE_TYPE, type RoundInfo } from '../../src/sync/wire';
+import type { ModelJson, NamedArray } from '../../src/model/plain/artifact';
+
+/** Re-exported for the tests, which import everything from here. */
+export { seededUniform, UPDATE_TYPE };
 
 export const INITIAL_MODEL = fileURLToPath(new URL('../../models/demo', import.meta.url));
-export const UPDATE_TYPE = 'application/vnd.shelfwise.update';
 
 /** A small, valid configuration; tests override what they exercise. Rounds train every weight
  *  (not the 'dense' default) so that attacks on an item row can be tested. */
 export function testConfig(overrides: Partial<FlConfig> = {}): FlConfig {
   return checkFlConfig({ ...FL_DEFAULTS, cohort: 3, clipNorm: 1, noiseMultiplier: 1, population: 1000, uploadsPerMinute: 10_000, weights: 'all', ...overrides });
-}
-
-/** mulberry32 → uniform in (0, 1) with 53 bits, like cryptoUniform (never 0: Box–Muller takes its log). */
-export function seededUniform(seed: number): Uniform {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return () => ((next() >>> 5) * 67108864 + (next() >>> 6) + 0.5) / 9007199254740992;
 }
 
 export function tempDir(): { dir: string; remove(): void } {
@@ -167,16 +158,19 @@ export function inspectDb(dbPath: string) {
   }
 }
 
-/** The values a round trains, read from a published version (model.json + weights.bin). */
-export async function publishedValues(service: FlService, version: string, names: FlConfig['weights'] = 'all'): Promise<Float32Array> {
+/** Every weight of a published version, read as a device would (model.json + weights.bin). */
+export async function publishedWeights(service: FlService, version: string): Promise<{ json: ModelJson; weights: NamedArray[] }> {
   const jsonFile = await service.modelFile(version, 'model.json');
   const binFile = await service.modelFile(version, 'weights.bin');
   if (!jsonFile || !binFile) throw new Error(`no published model ${version}`);
   const json = JSON.parse(String(jsonFile.body)) as ModelJson;
-  const bin = binFile.body as Uint8Array;
-  const arrays = decodeWeights(json.weightsManifest[0].weights, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer);
-  const parts = federatedWeights(json, names).map((w) => arrays.find((a) => a.name === w.name)!.data);
-  return flatten(parts);
+  return { json, weights: modelWeights(json, binFile.body as Uint8Array) };
+}
+
+/** The values a round trains, end to end, from a published version. */
+export async function publishedValues(service: FlService, version: string, setting: FlConfig['weights'] = 'all'): Promise<Float32Array> {
+  const { json, weights } = await publishedWeights(service, version);
+  return flatten(federatedWeights(json, setting).map((w) => weights.find((a) => a.name === w.name)!.data));
 }
 
 export const l2 = l2norm;

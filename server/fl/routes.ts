@@ -3,9 +3,9 @@ import type { App } from '../app';
 import { HttpError, readBody, sendBody, sendJson } from '../send';
 import { rateLimiter } from './rate-limit';
 import type { FlService } from './service';
+import { UPDATE_TYPE } from '../../src/sync/wire';
 
-export const FL_BASE = '/api/fl';
-const UPDATE_TYPE = 'application/vnd.shelfwise.update';
+const FL_BASE = '/api/fl';
 
 export function mountFl(app: App, fl: FlService, opts: { uploadsPerMinute: number }): void {
   const allow = rateLimiter(opts.uploadsPerMinute);

@@ -3,7 +3,7 @@
 // asynchronous so a PostgreSQL backend (several server instances, `SELECT … FOR UPDATE` in
 // lockRound) can implement it as-is; SQLite (sqlite-store.ts) is the embedded default.
 
-export type RoundStatus = 'open' | 'aggregated' | 'abandoned';
+type RoundStatus = 'open' | 'aggregated' | 'abandoned';
 
 export interface RoundRow {
   id: number;

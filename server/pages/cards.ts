@@ -3,7 +3,7 @@ import type { CatalogItem } from '../catalog';
 import { escapeHtml, formatPrice } from '../html';
 import type { PageContext } from '../page-context';
 
-export function productCard(ctx: PageContext, item: CatalogItem): string {
+function productCard(ctx: PageContext, item: CatalogItem): string {
   const id = escapeHtml(item.item_id);
   return `<li class="card">
         <a class="card-link" href="${escapeHtml(ctx.href(item.url))}" data-sf-item="${id}">

@@ -30,7 +30,7 @@ export function renderLayout(template: string, ctx: PageContext, page: Page): st
 }
 
 /** The merchant's one script tag. The nonce lets the widget tag its own inline styles, if any. */
-export function widgetTag(ctx: PageContext): string {
+function widgetTag(ctx: PageContext): string {
   const attributes: Record<string, string> = {
     site: 'demo',
     candidates: '/api/candidates',

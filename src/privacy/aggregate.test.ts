@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Aggregator, ClippedSum } from './aggregate';
 import { l2norm } from './fixed-point';
-import { seededUniform } from '../../server/fl/fl-test-helpers';
+import { seededUniform } from './seeded-uniform';
 
 const vec = (...xs: number[]) => Float32Array.from(xs);
 const opts = (over = {}) => ({ clipNorm: 1, noiseMultiplier: 1e-9, cohort: 2, uniform: seededUniform(1), ...over });
@@ -44,7 +44,10 @@ describe('Aggregator', () => {
     const updates = [vec(1, 0), vec(0, 1), vec(1, 1)];
     const byCount = new Aggregator(2, opts());
     const byExpected = new Aggregator(2, opts({ denominator: 4 }));
-    for (const u of updates) byCount.add(u), byExpected.add(u);
+    for (const u of updates) {
+      byCount.add(u);
+      byExpected.add(u);
+    }
     const clipped = 1 + Math.SQRT1_2;
     expect(Array.from(byCount.finish())).toEqual([expect.closeTo(clipped / 3, 6), expect.closeTo(clipped / 3, 6)]);
     expect(Array.from(byExpected.finish())).toEqual([expect.closeTo(clipped / 4, 6), expect.closeTo(clipped / 4, 6)]);

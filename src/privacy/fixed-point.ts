@@ -55,8 +55,8 @@ export function encodeFixed(v: Float32Array, scale: number, random?: () => numbe
       const x = v[start + j];
       notFinite += x * 0;
       // floor(x + u) for u uniform in [0, 1) rounds up with probability x - floor(x). Adding the
-      // draw rather than comparing with it leaves no branch on a coin flip, which mispredicts half
-      // the time and used to cost the encoder 6x.
+      // draw rather than comparing with it leaves no branch on a coin flip, which would mispredict
+      // half the time (docs/experiments.md).
       const code = Math.floor(x * scale + draws[j] * TWO_NEG_32);
       out[start + j] = Math.max(-MAX_CODE, Math.min(MAX_CODE, code));
     }
@@ -70,7 +70,7 @@ const DRAW_CHUNK = 16384;
 const TWO_32 = 2 ** 32;
 const TWO_NEG_32 = 2 ** -32;
 
-let drawBuffer: Uint32Array | undefined;
+let drawBuffer: Uint32Array<ArrayBuffer> | undefined;
 
 /** n uniform 32-bit draws, in a buffer the next call overwrites. */
 function uniformBits(n: number, random?: () => number): Uint32Array {

@@ -3,14 +3,24 @@
 
 export type Uniform = () => number;
 
-/** Uniform (0, 1) from crypto.getRandomValues, 53 bits per draw, buffered. */
+/** Uniform (0, 1) from crypto.getRandomValues, buffered. */
 export function cryptoUniform(): Uniform {
   const buf = new Uint32Array(1024);
   let i = buf.length;
+  return uniformFromWords(() => {
+    if (i === buf.length) {
+      crypto.getRandomValues(buf);
+      i = 0;
+    }
+    return buf[i++];
+  });
+}
+
+/** Uniform (0, 1) with 53 random bits from two 32-bit words a draw; never 0 (Box–Muller takes its log). */
+export function uniformFromWords(word: () => number): Uniform {
   return () => {
-    if (i + 2 > buf.length) crypto.getRandomValues(buf), (i = 0);
-    const hi = buf[i++] >>> 5;
-    const lo = buf[i++] >>> 6;
+    const hi = word() >>> 5;
+    const lo = word() >>> 6;
     return (hi * 67108864 + lo + 0.5) / 9007199254740992;
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SERVER_OPTIMIZER_DEFAULTS, decodeState, encodeState, roundRate, serverStep } from './server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, decodeState, encodeState, roundRate, scheduledStep, serverStep } from './server-optimizer';
 
 describe('serverStep', () => {
   test('sgd adds the learning rate times the mean update and keeps no state', () => {
@@ -58,5 +58,17 @@ describe('roundRate', () => {
     expect(roundRate(0.01, 500, 101, 0.1)).toBeCloseTo(0.001, 12);
     expect(roundRate(0.01, 1, 1, 0.1)).toBe(0.01);
     expect(roundRate(0.01, 101, 101, 0.5)).toBeCloseTo(0.005, 12);
+  });
+});
+
+describe('scheduledStep', () => {
+  test('takes the step at the rate roundRate gives the round', () => {
+    const opts = { ...SERVER_OPTIMIZER_DEFAULTS, kind: 'sgd' as const, learningRate: 2, finalRate: 0.25 };
+    const first = Float32Array.of(0);
+    const last = Float32Array.of(0);
+    scheduledStep(first, Float32Array.of(1), null, opts, 1, 5);
+    scheduledStep(last, Float32Array.of(1), null, opts, 5, 5);
+    expect(first[0]).toBeCloseTo(2, 6);
+    expect(last[0]).toBeCloseTo(0.5, 6);
   });
 });

@@ -6,7 +6,7 @@
 
 import { cosineDecay } from '../shared/schedule';
 
-export const SERVER_OPTIMIZERS = ['sgd', 'adam'] as const;
+const SERVER_OPTIMIZERS = ['sgd', 'adam'] as const;
 export type ServerOptimizer = (typeof SERVER_OPTIMIZERS)[number];
 
 export const isServerOptimizer = (v: string): v is ServerOptimizer => (SERVER_OPTIMIZERS as readonly string[]).includes(v);
@@ -22,9 +22,8 @@ export interface ServerOptimizerOptions {
   finalRate: number;
 }
 
-// finalRate 0.5: with K = 2048 the model still improves in the last of Beauty's 58 rounds, and a
-// decay to 0.1 stalled it there (README, "What federation costs").
-/** The recipe of the README's `npm run simulate` figures. */
+/** The server's recipe, in production and in the simulator. finalRate 0.5: the model still improves
+ *  in its last rounds, and a steeper decay stalls it there (docs/experiments.md). */
 export const SERVER_OPTIMIZER_DEFAULTS: ServerOptimizerOptions = { kind: 'adam', learningRate: 1e-2, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, finalRate: 0.5 };
 
 /** Adam's moments; carried from one round to the next (null before the first). */
@@ -41,11 +40,19 @@ export function roundRate(base: number, round: number, horizon: number, final: n
   return cosineDecay(base, horizon > 1 ? (round - 1) / (horizon - 1) : 0, final);
 }
 
+/** serverStep for `round` (1-based) of `horizon`, at the learning rate roundRate decays it to. */
+export function scheduledStep(values: Float32Array, mean: Float32Array, state: ServerOptimizerState | null, opts: ServerOptimizerOptions, round: number, horizon: number): ServerOptimizerState | null {
+  return serverStep(values, mean, state, { ...opts, learningRate: roundRate(opts.learningRate, round, horizon, opts.finalRate) });
+}
+
 /** The federated weights' values end to end, in order: the vector a round's mean update adds to. */
 export function flatten(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
-  for (const p of parts) out.set(p, offset), (offset += p.length);
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
   return out;
 }
 

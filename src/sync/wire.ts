@@ -1,5 +1,5 @@
 // The federated-learning wire format, shared by the widget's sync client and the aggregation
-// server (which imports these types only). See README "Federated learning".
+// server. See README "Federated learning".
 
 /** `GET <sync>/round`: the round a device may contribute to. */
 export interface RoundInfo {
@@ -58,16 +58,14 @@ export interface UpdateReceipt {
   cohort: number;
 }
 
-/** Every error answer. */
-export interface ErrorBody {
-  error: string;
-}
+/** The content type of an upload. */
+export const UPDATE_TYPE = 'application/vnd.shelfwise.update';
 
 /** `POST <sync>/update`: the body is the update itself, little-endian int16 fixed point (see
  *  RoundInfo.scale); these headers say what it is. No client id travels: the token is random
  *  and used once. */
 export interface UpdateHeaders {
-  'content-type': 'application/vnd.shelfwise.update';
+  'content-type': typeof UPDATE_TYPE;
   'x-shelfwise-round': string;
   'x-shelfwise-model': string;
   /** 32 hex digits from a CSPRNG, fresh for every upload. */

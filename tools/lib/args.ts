@@ -10,7 +10,9 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): F
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
     if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => '--' + k).join(' ')})`);
     const next = argv[i + 1];
-    out[name] = inline ?? (next !== undefined && !next.startsWith('--') ? (i++, next) : true);
+    if (inline !== undefined) out[name] = inline;
+    else if (next !== undefined && !next.startsWith('--')) out[name] = argv[++i];
+    else out[name] = true;
   }
   return out;
 }

@@ -13,7 +13,7 @@ import {
 } from '../../src/model/plain/artifact';
 import type { ModelConfig } from '../../src/model/plain/config';
 
-export const WEIGHTS_FILE = 'weights.bin';
+const WEIGHTS_FILE = 'weights.bin';
 
 export async function writeArtifact(
   dir: string,

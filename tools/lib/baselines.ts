@@ -44,8 +44,8 @@ export interface BaselineOptions {
 // Defaults chosen on Beauty's validation split (NDCG@10, full ranking): item-kNN 'inverse' 0.0476
 // vs plain cosine 0.0434; V-SKNN with 'div' decay over the last 10 items 0.0541 vs linear over 50
 // 0.0514; k = 50..500 and m = 500..all changed it by < 0.002.
-export const ITEMKNN_DEFAULTS: Required<ItemKnnOptions> = { neighbours: 200, window: 50, decay: 'inverse' };
-export const SKNN_DEFAULTS = { neighbours: 100, sampleSize: 1000, maxHistory: 10, decay: 'div' as 'linear' | 'div' };
+const ITEMKNN_DEFAULTS: Required<ItemKnnOptions> = { neighbours: 200, window: 50, decay: 'inverse' };
+const SKNN_DEFAULTS = { neighbours: 100, sampleSize: 1000, maxHistory: 10, decay: 'div' as 'linear' | 'div' };
 
 /** popularity, itemknn, sknn — all fitted on `trainSeqs` only. */
 export function buildBaselines(itemCount: number, trainSeqs: readonly Sequence[], opts: BaselineOptions = {}): Baseline[] {
@@ -162,7 +162,10 @@ function packRows(rows: { ids: Int32Array; sims: Float32Array }[]): NeighbourTab
   rows.forEach((r, i) => (start[i + 1] = start[i] + r.ids.length));
   const ids = new Int32Array(start[rows.length]);
   const sims = new Float32Array(start[rows.length]);
-  rows.forEach((r, i) => (ids.set(r.ids, start[i]), sims.set(r.sims, start[i])));
+  rows.forEach((r, i) => {
+    ids.set(r.ids, start[i]);
+    sims.set(r.sims, start[i]);
+  });
   return { start, ids, sims };
 }
 
@@ -225,7 +228,9 @@ function recentDistinct(items: ArrayLike<number>, max: number, itemCount: number
   const out: number[] = [];
   for (let i = items.length - 1; i >= 0 && out.length < max; i--) {
     const item = checkItem(items[i], itemCount);
-    if (!seen.has(item)) seen.add(item), out.push(item);
+    if (seen.has(item)) continue;
+    seen.add(item);
+    out.push(item);
   }
   return out.reverse();
 }
@@ -235,7 +240,7 @@ function recentDistinct(items: ArrayLike<number>, max: number, itemCount: number
  * or a typed-array view starting at the same memory (leaveLastOut's train sequence and its
  * validation/test histories are prefixes of one array). Returns -1 when none.
  */
-export function selfFinder(trainSeqs: readonly Sequence[]): (h: Sequence) => number {
+function selfFinder(trainSeqs: readonly Sequence[]): (h: Sequence) => number {
   const byObject = new Map<object, number>();
   const byView = new Map<ArrayBufferLike, Map<number, number>>();
   trainSeqs.forEach((s, i) => {
@@ -289,7 +294,8 @@ function postings(seqs: DistinctSeqs, itemCount: number): Postings {
   for (let s = 0; s + 1 < seqs.start.length; s++) {
     for (let q = seqs.start[s]; q < seqs.start[s + 1]; q++) {
       const at = fill[seqs.items[q]]++;
-      (seq[at] = s), (pos[at] = q);
+      seq[at] = s;
+      pos[at] = q;
     }
   }
   return { start, seq, pos };

@@ -5,7 +5,7 @@ import { summarize, type Metrics } from './metrics';
 import type { Case } from './split';
 
 // Type aliases rather than interfaces, so a Breakdown fits a Record<string, unknown> JSON slot.
-export type Group = {
+type Group = {
   users: number;
   metrics: Metrics;
 };
@@ -32,9 +32,9 @@ export interface BreakdownInput {
 }
 
 /** Users with at most this many training events are cold-start. */
-export const COLD_START_MAX = 2;
+const COLD_START_MAX = 2;
 /** History-length buckets: [label, min, max] inclusive. */
-export const LENGTH_BUCKETS: readonly [string, number, number][] = [
+const LENGTH_BUCKETS: readonly [string, number, number][] = [
   ['1-2', 1, 2],
   ['3-5', 3, 5],
   ['6-10', 6, 10],

@@ -9,11 +9,10 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { LOCAL_UPDATE_DEFAULTS, localDeltas, type LocalInput, type LocalUpdateOptions } from '../../src/model/train/local-update';
 import type { ModelConfig } from '../../src/model/plain/config';
-import { clipToNorm, encodeFixed } from '../../src/privacy/fixed-point';
+import { clipToNorm, decodeUpdate, encodeFixed, scaleFor } from '../../src/privacy/fixed-point';
 import type { Weights } from '../../src/model/weights';
-import { decodeUpdate, scaleFor } from '../../src/privacy/fixed-point';
 import { Aggregator, ClippedSum, MIN_COHORT, type PartialSum } from '../../src/privacy/aggregate';
-import { SERVER_OPTIMIZER_DEFAULTS, flatten, roundRate, serverStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../src/privacy/server-optimizer';
+import { SERVER_OPTIMIZER_DEFAULTS, flatten, scheduledStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../src/privacy/server-optimizer';
 import { cryptoUniform } from '../../src/privacy/noise';
 import { rng } from '../../src/shared/random';
 import type { Dataset } from './dataset';
@@ -29,22 +28,17 @@ export interface SimOptions {
   /** The server step; its learning rate is the peak of the cosine decay over the rounds. */
   server: ServerOptimizerOptions;
   local: LocalUpdateOptions;
-  /** Weights the rounds train (empty: all). */
-  weights: string[];
   seed: number;
   threads: number;
   log: (line: string) => void;
 }
 
-// The README's figures: each client in a round with probability q = 0.2 (K = 4,473 of Beauty's
-// 22,363) at z = 1.3, as many rounds as ε = 8 allows up to 120 (60; ε depends on q, z and the
-// rounds alone, so any dataset gets the same ε from these defaults). The privacy noise on the
-// mean, zC/K, is what limits federation: from K = 2048 at z = 0.85 to this it falls from 1.24e-4
-// to 8.7e-5 for twice the client updates, which one pass per 17 devices (localDeltas) pays for;
-// q = 0.275 (7.8e-5) cost a third more time for about the same result (README, "What federation
-// costs").
+// Each client in a round with probability q = 0.2 at z = 1.3, as many rounds as ε allows up to 120
+// (ε depends on q, z and the rounds alone, so every dataset gets the same ε from these defaults).
+// The noise on the mean, zC/K, is what limits federation, and for a given ε it falls as the cohort
+// grows; q = 0.2 is where a larger cohort stopped paying for its time (docs/experiments.md).
 export const SAMPLE_RATE = 0.2;
-export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'weights' | 'cohort'> = {
+export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'cohort'> = {
   rounds: 120,
   clipNorm: 0.3,
   noiseMultiplier: 1.3,
@@ -93,7 +87,7 @@ export async function simulateFederated(
       const received = acc.count;
       if (received >= MIN_COHORT) {
         const flat = flatten(values);
-        state = serverStep(flat, acc.finish(), state, { ...opts.server, learningRate: roundRate(opts.server.learningRate, round, opts.rounds, opts.server.finalRate) });
+        state = scheduledStep(flat, acc.finish(), state, opts.server, round, opts.rounds);
         assign(global, names, flat);
       }
       opts.log(`round ${round}/${opts.rounds}: ${received} updates, ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -113,7 +107,8 @@ export function poissonCohort(n: number, q: number, random: () => number): numbe
   return out;
 }
 
-function assign(w: Weights, names: string[], flat: Float32Array): void {
+/** Sets the weights `names` to `flat`'s values, in that order. */
+function assign(w: Weights, names: readonly string[], flat: Float32Array): void {
   let offset = 0;
   for (const n of names) {
     const v = w[n];
@@ -139,8 +134,8 @@ function runJob(worker: Worker, job: ClientJob): Promise<JobResult> {
   });
 }
 
-// Devices per pass: a pass's probes take (devices × federated values) floats, and with two
-// threads at once, 16 of Beauty's devices per pass ran faster per device than 64 (memory traffic).
+// Devices per pass: a pass's probes take (devices × federated values) floats, and small passes
+// run faster per device than large ones, which are bound by memory traffic (docs/experiments.md).
 const PASS_VALUES = 1_500_000;
 
 /** The client side, in a worker thread: for each client, what a device does (local update, clip,
@@ -161,11 +156,7 @@ export function clientSide(
   const chunk = perPass ?? Math.max(1, Math.floor(PASS_VALUES / length));
   const scale = scaleFor(opts.clipNorm);
   return async (job: ClientJob): Promise<JobResult> => {
-    names.forEach((n, i) => {
-      const t = tf.tensor(job.values[i], w[n].shape);
-      w[n].assign(t);
-      t.dispose();
-    });
+    assign(w, names, flatten(job.values));
     const inputs = job.clients.map((c) => deviceInput(ds, clients[c], pool, popularity, opts, job.round));
     const order = inputs.map((_, i) => i).sort((a, b) => Math.min(inputs[a].history.length, cfg.maxLen + 1) - Math.min(inputs[b].history.length, cfg.maxLen + 1));
     const sum = new ClippedSum(length, opts.clipNorm);

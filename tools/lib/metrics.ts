@@ -2,10 +2,10 @@
 // the leave-last-out protocol): HR@k, NDCG@k = 1/log2(rank+2), MRR@k = 1/(rank+1), 0 past k.
 
 export const METRIC_NAMES = ['HR@10', 'NDCG@10', 'MRR@10', 'HR@20', 'MRR@20'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+type MetricName = (typeof METRIC_NAMES)[number];
 export type Metrics = Record<MetricName, number>;
 
-export function hitRate(rank: number, k: number): number {
+function hitRate(rank: number, k: number): number {
   return rank < k ? 1 : 0;
 }
 
@@ -65,7 +65,7 @@ export function topK(scores: ArrayLike<number>, k: number, excluded: ReadonlySet
     if (excluded.has(i)) continue;
     let j = Math.min(best.length, k - 1);
     if (best.length < k) best.push(i);
-    while (j > 0 && scores[best[j - 1]] < scores[i]) (best[j] = best[j - 1]), j--;
+    for (; j > 0 && scores[best[j - 1]] < scores[i]; j--) best[j] = best[j - 1];
     best[j] = i;
   }
   return best;

@@ -19,7 +19,7 @@ export const CATALOG_CONFIG: ModelConfig = {
 };
 
 /** Item rows: the next power of two above 1.25x the catalog, capped so the model's size is too. */
-export function itemBucketsFor(items: number): number {
+function itemBucketsFor(items: number): number {
   let rows = 1024;
   while (rows < items * 1.25 && rows < 65536) rows *= 2;
   return rows;

@@ -23,7 +23,7 @@ export interface RerankContext {
   categories?: string[];
 }
 
-export const RERANK_SIZES = { popular: 50, category: 49 };
+const RERANK_SIZES = { popular: 50, category: 49 };
 
 export function rerankContext(items: readonly ItemLike[], trainSeqs: readonly Sequence[]): RerankContext {
   const popularity = new Float64Array(items.length);
@@ -113,12 +113,16 @@ export function aliasPool(ids: readonly number[], popularity: Float64Array): Poo
   while (small.length && large.length) {
     const l = small.pop()!;
     const g = large[large.length - 1];
-    (prob[l] = scaled[l]), (alias[l] = g);
+    prob[l] = scaled[l];
+    alias[l] = g;
     scaled[g] += scaled[l] - 1;
     if (scaled[g] < 1) small.push(large.pop()!);
   }
   // What is left is 1 up to rounding.
-  for (const i of [...small, ...large]) (prob[i] = 1), (alias[i] = i);
+  for (const i of [...small, ...large]) {
+    prob[i] = 1;
+    alias[i] = i;
+  }
   return { items, weights, prob, alias, unseen };
 }
 
@@ -144,7 +148,10 @@ function draw(p: Pool, k: number, taken: Set<number>, out: number[], random: () 
   let got = 0;
   while (got < k && p.items.length > 0 && budget-- > 0) {
     const item = aliasDraw(p, random);
-    if (!taken.has(item)) taken.add(item), out.push(item), got++;
+    if (taken.has(item)) continue;
+    taken.add(item);
+    out.push(item);
+    got++;
   }
   if (got < k) drawExact(p, k - got, taken, out, random);
 }
@@ -158,5 +165,8 @@ function drawExact(p: Pool, k: number, taken: Set<number>, out: number[], random
   keyed.sort((a, b) => b.key - a.key);
   const picked = keyed.slice(0, k).map((e) => e.item);
   if (picked.length < k) picked.push(...shuffle(Array.from(p.unseen).filter((item) => !taken.has(item)), random).slice(0, k - picked.length));
-  for (const item of picked) taken.add(item), out.push(item);
+  for (const item of picked) {
+    taken.add(item);
+    out.push(item);
+  }
 }

@@ -18,7 +18,7 @@ export interface Split {
   skippedUsers: number;
 }
 
-export const MIN_EVENTS = 3;
+const MIN_EVENTS = 3;
 
 export function leaveLastOut(users: readonly UserHistory[]): Split {
   const split: Split = { train: [], valid: [], test: [], skippedUsers: 0 };

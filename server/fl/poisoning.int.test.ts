@@ -24,12 +24,18 @@ afterEach(() => {
   dirs.splice(0).forEach((remove) => remove());
 });
 
-/** A round of K: three honest devices, then `last`; returns how far the published weights moved. */
-async function runRound(last: (info: RoundInfo) => Int16Array): Promise<{ before: Float32Array; after: Float32Array }> {
+/** A service on a fresh database, closed and removed after the test. */
+async function open(opts: Omit<Parameters<typeof openService>[0], 'dbPath' | 'cfg'> = {}): Promise<OpenService> {
   const tmp = tempDir();
   dirs.push(tmp.remove);
-  const fl = await openService({ dbPath: join(tmp.dir, 'fl.db'), cfg, uniform: seededUniform(2024), now: () => 1_700_000_000_000 });
+  const fl = await openService({ dbPath: join(tmp.dir, 'fl.db'), cfg, ...opts });
   opened.push(fl);
+  return fl;
+}
+
+/** A round of K: three honest devices, then `last`; returns how far the published weights moved. */
+async function runRound(last: (info: RoundInfo) => Int16Array): Promise<{ before: Float32Array; after: Float32Array }> {
+  const fl = await open({ uniform: seededUniform(2024), now: () => 1_700_000_000_000 });
   const info = await fl.service.round();
   const before = await publishedValues(fl.service, info.model.version);
   // Fixed tokens and clock: both servers sum the updates in the same order.
@@ -44,10 +50,7 @@ const silent = (info: RoundInfo) => new Int16Array(info.length);
 
 describe('poisoning', () => {
   test('the item embedding comes first in a round, so the attack below targets an item row', async () => {
-    const tmp = tempDir();
-    dirs.push(tmp.remove);
-    const fl = await openService({ dbPath: join(tmp.dir, 'fl.db'), cfg });
-    opened.push(fl);
+    const fl = await open();
     expect((await fl.service.round()).weights[0]).toBe('item');
   });
 
@@ -91,10 +94,7 @@ describe('poisoning', () => {
   });
 
   test('a delta 1000× too large is refused at upload and counts nothing', async () => {
-    const tmp = tempDir();
-    dirs.push(tmp.remove);
-    const fl = await openService({ dbPath: join(tmp.dir, 'fl.db'), cfg });
-    opened.push(fl);
+    const fl = await open();
     const info = await fl.service.round();
     // What a device would send for 1000 × an honest delta: it saturates int16 wherever it can.
     const honest = validUpdate(info, 1);

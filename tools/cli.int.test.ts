@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { epsilonAfter } from '../src/privacy/accountant';
+import { SERVER_OPTIMIZER_DEFAULTS } from '../src/privacy/server-optimizer';
+import { LOCAL_UPDATE_DEFAULTS } from '../src/model/train/local-update';
 
 const FIXTURE = 'tools/fixtures/tiny';
 const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
@@ -54,21 +57,28 @@ describe('train + eval on the tiny fixture', () => {
   test('simulate: federated vs centralized from one start, with the privacy spent', () => {
     const out = join(dir, 'sim.json');
     const start = join(dir, 'start');
-    const args = ['--data', FIXTURE, '--json', out, '--cohort', '10', '--rounds', '2', '--noise', '2', '--epsilon', '8', '--threads', '1', '--start-minutes', '0.05', '--central-minutes', '0.05', '--start-model', start, '--server-beta1', '0.8', '--server-lr', '0.02', '--server-final-rate', '0.3'];
+    const args = ['--data', FIXTURE, '--json', out, '--cohort', '10', '--rounds', '2', '--noise', '2', '--clip', '0.5', '--epsilon', '8', '--delta', '1e-6', '--threads', '1', '--start-model', start];
     run('simulate', ...args);
     const r = JSON.parse(readFileSync(out, 'utf8'));
-    expect(r).toMatchObject({ dataset: 'tiny', rounds: 2, clients_per_round: 10, delta: 1e-5, noise_multiplier: 2 });
-    // Every server-optimizer flag reaches the run (an ignored one once mislabelled an experiment).
-    expect(r).toMatchObject({ server_optimizer: 'adam', server_beta1: 0.8, server_learning_rate: 0.02, server_final_rate: 0.3 });
+    // Every option reaches the run, and the JSON records the recipe it ran with.
+    expect(r).toMatchObject({ dataset: 'tiny', rounds: 2, clients_per_round: 10, sample_rate: 10 / 40, delta: 1e-6, noise_multiplier: 2, clip_norm: 0.5 });
+    expect(r.epsilon).toBeCloseTo(epsilonAfter(10 / 40, 2, 2, 1e-6), 10);
+    expect(r.server).toEqual(SERVER_OPTIMIZER_DEFAULTS);
+    expect(r.local).toEqual(LOCAL_UPDATE_DEFAULTS);
     for (const m of [r.federated, r.centralized, r.start]) expect(Object.keys(m)).toEqual(['HR@10', 'NDCG@10', 'MRR@10', 'HR@20', 'MRR@20']);
     expect(r.central_epochs).toBeGreaterThan(0); // trained in its own thread beside the rounds
-    expect(r.epsilon).toBeGreaterThan(0);
-    expect(r.epsilon).toBeLessThanOrEqual(8);
     expect(typeof r.seconds).toBe('number');
     // The saved start is reused, and refused for another volunteer share.
     run('simulate', ...args);
     expect(() => run('simulate', ...args, '--public-share', '0.5')).toThrow(/--start-model .* was made for/);
   }, 240_000);
+
+  test('simulate --help lists a dozen options or fewer, and an option it does not list is refused', () => {
+    const options = run('simulate', '--help').match(/^ {2}--[a-z-]+/gm) ?? [];
+    expect(options.length).toBeGreaterThanOrEqual(10);
+    expect(options.length).toBeLessThanOrEqual(12);
+    expect(() => run('simulate', '--data', FIXTURE, '--json', join(dir, 'x.json'), '--server-beta1', '0.8')).toThrow(/unknown option --server-beta1/);
+  });
 
   test('bad input gets a clear error', () => {
     expect(() => run('eval', '--model', model, '--data', FIXTURE, '--protocol', 'nope', '--json', join(dir, 'x.json'))).toThrow(/--protocol must be one of/);

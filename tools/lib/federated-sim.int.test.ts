@@ -13,8 +13,7 @@ import { clientSide, deviceInput, poissonCohort } from './federated-sim';
 import { createWeights, weightSpecs } from '../../src/model/weights';
 import { federatedNames } from '../../src/model/plain/federated-weights';
 import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../../src/model/train/local-update';
-import { clipToNorm } from '../../src/privacy/fixed-point';
-import { scaleFor } from '../../src/privacy/fixed-point';
+import { clipToNorm, scaleFor } from '../../src/privacy/fixed-point';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/tiny', import.meta.url));
 

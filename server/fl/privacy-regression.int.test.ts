@@ -3,10 +3,11 @@
 // mis-scaled, or if a round can be aggregated with fewer devices than the configured minimum.
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { aggregate, MIN_COHORT, type AggregateOptions } from '../../src/privacy/aggregate';
+import { aggregate, Aggregator, MIN_COHORT, type AggregateOptions } from '../../src/privacy/aggregate';
 import { checkFlConfig, FL_DEFAULTS, flConfigFromEnv } from './config';
 import { decodeUpdate } from '../../src/privacy/fixed-point';
 import { createFlService } from './service';
+import { createLedger } from './ledger';
 import { openSqliteStore } from './sqlite-store';
 import {
   bytesOf, diff, INITIAL_MODEL, l2, meanStd, openService, publishedValues, randomDelta, seededUniform, submit, tempDir, testConfig, unclippedUpdate, validUpdate,
@@ -17,8 +18,16 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 describe('configuration refuses settings that void the guarantee', () => {
-  test('the minimum cohort is at least 2 (a cohort of one publishes one device’s update)', () => {
-    expect(MIN_COHORT).toBeGreaterThanOrEqual(2);
+  test('a cohort of one (it would publish one device’s update) is refused at start-up and by every aggregation path', () => {
+    expect(() => flConfigFromEnv({ FL_COHORT: '1' })).toThrow(/^FL_COHORT=1: must be at least 2$/);
+    const one = [Float32Array.of(0.1, 0.2)];
+    const options = { clipNorm: 1, noiseMultiplier: 1, cohort: 1, uniform: seededUniform(1) };
+    expect(() => aggregate(one, options)).toThrow(/the cohort needs 2/);
+    // The simulator's path: an Aggregator that merges partial sums, divided by the expected cohort.
+    const acc = new Aggregator(2, options);
+    acc.add(one[0]);
+    expect(() => acc.finish()).toThrow(/the cohort needs 2/);
+    expect(() => new Aggregator(2, { ...options, denominator: 1 })).toThrow(/denominator 1 is below 2/);
   });
 
   test.each([
@@ -32,6 +41,7 @@ describe('configuration refuses settings that void the guarantee', () => {
     [{ FL_CLIP_NORM: '0' }, /^FL_CLIP_NORM=0/],
     [{ FL_CLIP_NORM: 'abc' }, /^FL_CLIP_NORM=abc/],
     [{ FL_SERVER_OPTIMIZER: 'yogi' }, /^FL_SERVER_OPTIMIZER=yogi: must be adam or sgd$/],
+    [{ FL_WEIGHTS: 'item,brand' }, /^FL_WEIGHTS=item,brand: must be dense or all$/],
     [{ FL_ROUNDS: '2.5' }, /^FL_ROUNDS=2.5: must be a positive integer$/],
     [{ FL_COHORT: '20', FL_POPULATION: '10' }, /^FL_COHORT \(20\) cannot exceed FL_POPULATION \(10\)$/],
   ])('env %o is refused', (env, message) => {
@@ -53,12 +63,20 @@ describe('configuration refuses settings that void the guarantee', () => {
     await expect(createFlService({ cfg, store, initialModel: INITIAL_MODEL })).rejects.toThrow(message);
   });
 
-  test('the defaults are private: noise on, a cohort of many, a finite budget', () => {
+  test('a server on the defaults publishes nothing from a few devices, and stops within its ε budget', async () => {
     const cfg = flConfigFromEnv({});
-    expect(cfg.noiseMultiplier).toBeGreaterThan(0);
-    expect(cfg.cohort).toBeGreaterThanOrEqual(MIN_COHORT);
-    expect(Number.isFinite(cfg.epsilonBudget)).toBe(true);
-    expect(cfg.delta).toBeLessThan(1 / cfg.population);
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const fl = await openService({ dbPath: join(tmp.dir, 'fl.db'), cfg, uniform: seededUniform(5) });
+    cleanups.unshift(() => fl.store.close());
+    const info = await fl.service.round();
+    for (let i = 0; i < 2 * MIN_COHORT; i++) await submit(fl.service, info, validUpdate(info, i));
+    expect(await fl.service.model()).toMatchObject({ version: info.model.version, round: null });
+    // Training on the defaults ends: once the rounds the budget allows are spent, no other opens.
+    const ledger = createLedger(cfg);
+    const spent = Array.from({ length: ledger.horizon }, () => ledger.charge);
+    expect(ledger.stopReason(spent)).toBe('the privacy budget is spent');
+    expect(ledger.spent(spent)).toBeLessThanOrEqual(cfg.epsilonBudget);
   });
 });
 

@@ -10,7 +10,7 @@ import type { FlStore } from './store';
 
 const K = 3;
 const LR = 0.01;
-const cfg = testConfig({ cohort: K, clipNorm: 1, noiseMultiplier: 1, serverOptimizer: 'adam', serverLearningRate: LR, serverEpsilon: 1e-8 });
+const cfg = testConfig({ cohort: K, clipNorm: 1, noiseMultiplier: 1, serverOptimizer: 'adam', serverLearningRate: LR });
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));

@@ -7,7 +7,7 @@ import type { FlStatus, ModelInfo, RoundInfo } from '../../src/sync/wire';
 import { epsilonAfter, maxRounds } from '../../src/privacy/accountant';
 import { HttpError } from '../send';
 import {
-  bytesOf, diff, getJson, goodHeaders, inspectDb, openService, publishedValues, seededUniform, startFlServer, submit, tempDir, testConfig, upload, validUpdate,
+  bytesOf, diff, getJson, goodHeaders, inspectDb, openService, publishedValues, publishedWeights, seededUniform, startFlServer, submit, tempDir, testConfig, upload, validUpdate,
   type FlServer, type OpenService,
 } from './fl-test-helpers';
 
@@ -84,29 +84,25 @@ describe('a valid cohort', () => {
 });
 
 describe('FL_WEIGHTS', () => {
-  test('a round over a subset of the weights changes those and leaves every other weight as it was', async () => {
-    const cfg = testConfig({ cohort: 2, weights: ['brand', 'item_bias'] });
-    const { service: fl } = await service({ dbPath: newDb(), cfg, uniform: seededUniform(3) });
+  test("'dense' (the default) trains every weight but the hashed catalog tables, and leaves the tables as they were", async () => {
+    const { service: fl } = await service({ dbPath: newDb(), cfg: testConfig({ cohort: 2, weights: 'dense' }), uniform: seededUniform(3) });
     const info = await fl.round();
-    expect(info).toMatchObject({ weights: ['item_bias', 'brand'], length: 1024 + 128 * 32 }); // manifest order
+    expect(info.weights).toContain('item_bias');
     for (const seed of [1, 2]) await submit(fl, info, validUpdate(info, seed));
-    const published = (await fl.model()).version;
-    for (const [names, changed] of [[['item_bias', 'brand'], true], [['item', 'category'], false]] as const) {
-      const before = await publishedValues(fl, info.model.version, [...names]);
-      const after = await publishedValues(fl, published, [...names]);
-      if (changed) expect(diff(after, before).every((d) => d !== 0)).toBe(true);
-      else expect(Array.from(after)).toEqual(Array.from(before));
+    const before = (await publishedWeights(fl, info.model.version)).weights;
+    const after = (await publishedWeights(fl, (await fl.model()).version)).weights;
+    expect(after.map((w) => w.name)).toEqual(before.map((w) => w.name));
+    expect(after.filter((w) => !info.weights.includes(w.name)).map((w) => w.name).sort()).toEqual(['brand', 'category', 'item']);
+    for (const [i, w] of after.entries()) {
+      if (info.weights.includes(w.name)) expect(diff(w.data, before[i].data).every((d) => d !== 0)).toBe(true);
+      else expect(Array.from(w.data)).toEqual(Array.from(before[i].data));
     }
   });
-});
 
-describe('FL_WEIGHTS default', () => {
-  test("'dense' trains every weight but the hashed catalog tables", async () => {
-    const { service: fl } = await service({ dbPath: newDb(), cfg: testConfig({ weights: 'dense' }), uniform: seededUniform(4) });
-    const info = await fl.round();
-    expect(info.weights.length).toBeGreaterThan(0);
-    for (const table of ['item', 'category', 'brand']) expect(info.weights).not.toContain(table);
-    expect(info.weights).toContain('item_bias');
+  test("'all' trains the catalog tables too", async () => {
+    const { service: fl } = await service({ dbPath: newDb(), cfg: testConfig({ weights: 'all' }), uniform: seededUniform(4) });
+    const { weights } = await publishedWeights(fl, (await fl.model()).version);
+    expect((await fl.round()).weights).toEqual(weights.map((w) => w.name));
   });
 });
 
@@ -123,6 +119,15 @@ describe('uploads racing to fill a round', () => {
     expect(s.errors).toEqual([]);
   });
 });
+
+/** A server that accepts one update of its round and stops: the round stays open in the database. */
+async function stopWithOpenRound(dbPath: string, cfg: ReturnType<typeof testConfig>): Promise<RoundInfo> {
+  const s = await openService({ dbPath, cfg });
+  const info = await s.service.round();
+  await submit(s.service, info, validUpdate(info, 1));
+  s.store.close();
+  return info;
+}
 
 describe('the privacy budget', () => {
   const q = 2 / 100;
@@ -175,10 +180,7 @@ describe('the privacy budget', () => {
 
   test('a round left open by a restart under a smaller budget is abandoned, not aggregated past the budget', async () => {
     const dbPath = newDb();
-    const roomy = await openService({ dbPath, cfg: testConfig({ cohort: 2, population: 100 }) });
-    const info = await roomy.service.round();
-    await submit(roomy.service, info, validUpdate(info, 1));
-    roomy.store.close();
+    const info = await stopWithOpenRound(dbPath, testConfig({ cohort: 2, population: 100 }));
 
     const { service: fl } = await service({ dbPath, cfg: testConfig({ cohort: 2, population: 100, epsilonBudget: epsilonAfter(q, z, 1, 1e-5) / 2 }) });
     await expect(submit(fl, info, validUpdate(info, 2))).rejects.toMatchObject({ status: 409, message: 'training has stopped: the privacy budget is spent' });
@@ -189,11 +191,7 @@ describe('the privacy budget', () => {
 
   test('a round left open by a restart with another clip norm is abandoned: its updates were encoded at the old scale', async () => {
     const dbPath = newDb();
-    const old = await openService({ dbPath, cfg: testConfig({ cohort: 2, clipNorm: 1 }) });
-    const info = await old.service.round();
-    await submit(old.service, info, validUpdate(info, 1));
-    old.store.close();
-
+    await stopWithOpenRound(dbPath, testConfig({ cohort: 2, clipNorm: 1 }));
     const { service: fl } = await service({ dbPath, cfg: testConfig({ cohort: 2, clipNorm: 0.5 }) });
     const next = await fl.round();
     expect(next).toMatchObject({ round: 2, received: 0, clipNorm: 0.5, scale: 32767 / 0.5 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, readJsonBody, sendJson } from './send';
+import { HttpError, readBody, sendJson } from './send';
 import { rawRequest, startTestServer, type TestServer } from './test-helpers';
 
 describe('app router and error handling', () => {
@@ -20,7 +20,7 @@ describe('app router and error handling', () => {
           throw new HttpError(418, 'short and stout');
         })
         .route(['POST', 'PUT'], '/api/fl/echo', async ({ req, res }) => {
-          sendJson(req, res, 200, { got: await readJsonBody(req, 100) });
+          sendJson(req, res, 200, { got: (await readBody(req, 100)).toString('utf8') });
         })
         .route('GET', '/api/fl/*', ({ req, res, rest, url }) => {
           sendJson(req, res, 200, { rest, q: url.searchParams.get('q') });
@@ -63,13 +63,10 @@ describe('app router and error handling', () => {
     expect(JSON.parse(res.text)).toEqual({ error: 'short and stout' });
   });
 
-  it('reads JSON bodies and refuses bad or oversized ones', async () => {
+  it('reads request bodies and refuses oversized ones', async () => {
     const post = (body: string) =>
       rawRequest(server.url, '/api/fl/echo', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-    expect(JSON.parse((await post('{"a":1}')).text)).toEqual({ got: { a: 1 } });
-    const bad = await post('{nope');
-    expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.text).error).toMatch(/JSON/);
+    expect(JSON.parse((await post('{"a":1}')).text)).toEqual({ got: '{"a":1}' });
     expect((await post(JSON.stringify({ big: 'x'.repeat(500) }))).status).toBe(413);
   });
 

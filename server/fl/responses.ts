@@ -1,0 +1,66 @@
+// The endpoints' answers in the wire format (src/sync/wire.ts), built from stored rows.
+import type { FlStatus, ModelInfo, RoundInfo, UpdateReceipt } from '../../src/sync/wire';
+import { scaleFor } from '../../src/privacy/fixed-point';
+import type { ModelJson } from '../../src/model/plain/artifact';
+import type { FlConfig } from './config';
+import { federatedWeights, updateLength } from './models';
+import type { ModelRow, RoundRow } from './store';
+
+interface RoundState {
+  /** The open round; null once training has stopped. */
+  round: RoundRow | null;
+  /** The newest model, which an open round trains. */
+  model: ModelRow;
+  /** Uploads the open round has accepted. */
+  received: number;
+}
+
+export function roundInfo(cfg: FlConfig, { round, model, received }: RoundState, now: () => number): RoundInfo {
+  const json = JSON.parse(model.json) as ModelJson;
+  const common = {
+    model: { version: model.version, sha256: model.sha256 },
+    clipNorm: cfg.clipNorm,
+    noiseMultiplier: cfg.noiseMultiplier,
+    weights: federatedWeights(json, cfg.weights).map((w) => w.name),
+    length: updateLength(json, cfg.weights),
+    encoding: 'int16-fixed' as const,
+    scale: scaleFor(cfg.clipNorm),
+  };
+  if (!round) return { ...common, round: 0, status: 'stopped', cohort: cfg.cohort, received: 0, deadline: new Date(now()).toISOString() };
+  return { ...common, round: round.id, status: 'open', cohort: round.cohort, received, deadline: new Date(round.deadline).toISOString() };
+}
+
+export function modelInfo(m: ModelRow): ModelInfo {
+  return { version: m.version, sha256: m.sha256, url: `models/${encodeURIComponent(m.version)}/model.json`, round: m.round };
+}
+
+interface StatusState {
+  counters: Record<string, number>;
+  latest: RoundRow | null;
+  model: ModelRow;
+  /** ε spent so far. */
+  epsilon: number;
+  stopped: boolean;
+}
+
+export function flStatus(cfg: FlConfig, { counters, latest, model, epsilon, stopped }: StatusState): FlStatus {
+  return {
+    roundsCompleted: counters.rounds ?? 0,
+    round: latest?.status === 'open' ? latest.id : null,
+    updatesAccepted: counters.accepted ?? 0,
+    updatesRejected: counters.rejected ?? 0,
+    epsilon,
+    delta: cfg.delta,
+    epsilonBudget: cfg.epsilonBudget,
+    stopped,
+    cohort: cfg.cohort,
+    clipNorm: cfg.clipNorm,
+    noiseMultiplier: cfg.noiseMultiplier,
+    population: cfg.population,
+    model: model.version,
+  };
+}
+
+export function receipt(info: RoundInfo, received: number): UpdateReceipt {
+  return { accepted: true, round: info.round, received, cohort: info.cohort };
+}
