@@ -1,16 +1,17 @@
 import { defineConfig, type Plugin } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from './e2e/chromium.ts';
 
 const MODEL_DIR = process.env.SHELFWISE_MODEL ?? 'models/demo';
 const MANIFEST = 'dist/.vite/manifest.json';
 
-// The lazily loaded parts (store, UI, the model worker) are ES modules; the worker's backends
-// split into their own chunks. The script tag's loader is built second (mode "loader") as one
-// classic IIFE script that knows these chunks' hashed names.
-const CHUNKS = { ui: 'src/ui/index.ts', store: 'src/store/index.ts', worker: 'src/worker/index.ts' };
+// The lazily loaded parts (store, UI, the ranking on the page, the learning worker) are ES
+// modules; the worker's backends split into their own chunks. The script tag's loader is built
+// second (mode "loader") as one classic IIFE script that knows these chunks' hashed names.
+const CHUNKS = { ui: 'src/ui/index.ts', store: 'src/store/index.ts', rank: 'src/rank-on-page/index.ts', worker: 'src/worker/index.ts' };
 
 // Readable chunk names (tfjs-core, tfjs-webgpu, …) so the size report and the network panel say what is what.
 const PACKAGES = ['tfjs-core', 'tfjs-backend-webgpu', 'tfjs-backend-webgl', 'tfjs-backend-cpu', 'preact', 'idb'];
@@ -20,12 +21,23 @@ function chunkName(chunk: { name: string; moduleIds: string[] }): string {
   return `sw-${pkg ? pkg.replace('-backend', '') : chunk.name}-[hash].js`;
 }
 
+// The shipped model goes to dist/model/: model.json (revalidated on every use) and its weights
+// under a name that carries their hash, so the file never changes and may be cached for good
+// (server/static.ts serves such names as immutable).
 function copyModel(): Plugin {
   return {
     name: 'shelfwise-copy-model',
     closeBundle() {
       if (!existsSync(`${MODEL_DIR}/model.json`)) throw new Error(`no model at ${MODEL_DIR}: run "npm run train" first`);
-      cpSync(MODEL_DIR, 'dist/model', { recursive: true, filter: (p) => !p.endsWith('.md') });
+      const json = JSON.parse(readFileSync(`${MODEL_DIR}/model.json`, 'utf8'));
+      const group = json.weightsManifest[0];
+      const weights = readFileSync(`${MODEL_DIR}/${group.paths[0]}`);
+      const sha = createHash('sha256').update(weights).digest('hex');
+      if (sha !== json.weightsSha256) throw new Error(`${MODEL_DIR}: the weights do not match model.json's weightsSha256`);
+      const file = `weights-${sha.slice(0, 16)}.bin`;
+      mkdirSync('dist/model', { recursive: true });
+      writeFileSync(`dist/model/${file}`, weights);
+      writeFileSync('dist/model/model.json', JSON.stringify({ ...json, weightsManifest: [{ ...group, paths: [file] }] }, null, 1) + '\n');
     },
   };
 }

@@ -65,10 +65,12 @@ test('a browse session: no errors, no CSP violation, no global but shelfwise', a
   await slotStatus(page, 'inline-demo');
   await check('inline');
 
-  // Back home: the model ranks (WebGPU/WebGL/CPU in a worker) under the same strict CSP.
+  // Back home: the model ranks on the page, and the device learns (its federated update, TF.js
+  // on WebGPU/WebGL/CPU in a worker) in idle time, all under the same strict CSP.
   await page.locator('a.logo').click();
   expect((await slotStatus(page, 'for-you')).source).toBe('model');
-  expect((await debugNow(page)).backend).not.toBe('none');
+  expect((await debugNow(page)).modelVersion).toBeTruthy();
+  await expect.poll(async () => (await debugNow(page)).contribution.lastRound, { message: 'the device has learnt and contributed', timeout: 60_000 }).not.toBeNull();
   await check('home with history');
 
   await page.goto('/?consent=opt-in');

@@ -1,5 +1,6 @@
 // What leaves the device: the widget's own requests (candidates, model, chunks) never carry the
-// shopper's history. Only a product page's own context item may appear, in its related-slot query.
+// shopper's history. Only a product page's own context item may appear, in its related and
+// cross-sell slots' queries.
 import { expect, test, type Request } from '@playwright/test';
 import { storedEvents, waitForStored } from './support/storage';
 import { slotStatus, WAIT_FOR_MODEL } from './support/widget';
@@ -31,7 +32,8 @@ test('no widget request carries a history item id', async ({ page, context }) =>
   for (const r of requests) {
     const context = new URL(r.page).pathname.match(/^\/p\/(.+)$/)?.[1];
     for (const id of history) {
-      if (id === context && new URL(r.url).searchParams.get('context_item') === id) continue;
+      const params = new URL(r.url).searchParams;
+      if (id === context && (params.get('context_item') === id || params.get('context_items') === id)) continue;
       expect(`${r.url} ${r.body}`, `request from ${r.page}`).not.toContain(id);
     }
   }

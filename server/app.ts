@@ -92,7 +92,8 @@ function parseRequestUrl(raw: string | undefined): URL {
   return new URL(`http://localhost${raw}`);
 }
 
-function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, log: (m: string, e?: unknown) => void): void {
+/** A handler's failure as JSON: an HttpError's status and message, or a logged 500. */
+export function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, log: (m: string, e?: unknown) => void): void {
   const expected = error instanceof HttpError;
   if (!expected) log(`[shelfwise] ${req.method} ${req.url} failed:`, error);
   if (res.headersSent) {
@@ -100,5 +101,5 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
     return;
   }
   const status = expected ? error.status : 500;
-  sendJson(req, res, status, { error: expected ? error.message : 'internal server error' });
+  sendJson(req, res, status, expected ? { ...error.details, error: error.message } : { error: 'internal server error' });
 }

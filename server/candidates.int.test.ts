@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CONTEXT_ITEMS } from './candidates';
 import { affinityPartners, byPopularity, findItem, getCatalog, type CatalogItem } from './catalog';
+import { demoComplements } from './complements';
 import { startTestServer, type TestServer } from './test-helpers';
 
 interface Body {
@@ -60,6 +62,33 @@ describe('GET /api/candidates', () => {
     }
     const { body: short } = await get(`?slot=related&limit=6&context_item=${context.item_id}`);
     expect(short.items.map((i) => i.item_category2)).toEqual(Array(6).fill(context.item_category2));
+  });
+
+  it('answers context_items with their complements: other subcategories, by co-purchase lift', async () => {
+    const tent = catalog.items.find((i) => i.item_category2 === 'Tents')!;
+    const mug = catalog.items.find((i) => i.item_category2 === 'Coffee')!;
+    const { res, body } = await get(`?slot=cross-sell&limit=100&context_items=${tent.item_id},${mug.item_id},${tent.item_id}`);
+    expect(res.status).toBe(200);
+    const expected = demoComplements(catalog).around([tent, mug]);
+    expect(body.items.map((i) => i.item_id)).toEqual(expected.map((i) => i.item_id));
+    expect(body.items.length).toBeGreaterThan(20);
+    const subs = new Set(body.items.map((i) => i.item_category2));
+    expect(subs.has('Tents') || subs.has('Coffee')).toBe(false);
+    expect(subs.has('Camping Gear') && subs.has('Cookware')).toBe(true);
+    const { body: short } = await get(`?slot=cross-sell&limit=5&context_items=${tent.item_id}`);
+    expect(short.items.map((i) => i.item_id)).toEqual(demoComplements(catalog).around([tent]).slice(0, 5).map((i) => i.item_id));
+  });
+
+  it.each([
+    ['?slot=a&context_items=', /context_items/],
+    ['?slot=a&context_items=SKU-1001,SKU-0000', /SKU-0000.*context_items/],
+    ['?slot=a&context_items=SKU-1001,', /context_items/],
+    ['?slot=a&context_items=SKU-1001&context_item=SKU-1002', /either/],
+    [`?slot=a&context_items=${Array.from({ length: MAX_CONTEXT_ITEMS + 1 }, (_, i) => `SKU-${1001 + i}`).join(',')}`, /at most 20/],
+  ])('answers 400 for bad context_items %s', async (query, pattern) => {
+    const { res, body } = await get(query);
+    expect(res.status).toBe(400);
+    expect(body.error).toMatch(pattern);
   });
 
   it.each([

@@ -1,18 +1,24 @@
 // GET /api/candidates: the merchant server's candidate products for a slot, in its own order
-// (plain popularity, or contextual groups around a product). No personal data is involved.
+// (plain popularity, contextual groups around a product, or the complements of a cart's or a
+// product's items). No personal data is involved.
 import type { Candidate } from '../src/shared/types';
 import { affinityPartners, byPopularity, findItem, type Catalog, type CatalogItem } from './catalog';
+import { demoComplements, type Complements } from './complements';
 import type { Handler } from './router';
 import { etagOf, HttpError, sendBody, sendJson } from './send';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100;
 const SLOT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A cart's worth of context items; the loader sends at most as many. */
+export const MAX_CONTEXT_ITEMS = 20;
 
 interface CandidateQuery {
   slot: string;
   limit: number;
   contextItem?: CatalogItem;
+  /** Cross-sell: the items the shelf should go with. */
+  contextItems?: CatalogItem[];
 }
 
 export type ServerCandidate = Candidate & Required<Pick<Candidate, 'item_name' | 'item_category' | 'item_category2' | 'item_brand' | 'price' | 'currency' | 'image' | 'url' | 'score'>>;
@@ -28,21 +34,36 @@ function parseCandidateQuery(catalog: Catalog, params: URLSearchParams): Candida
   }
   const limit = Math.min(rawLimit === null ? DEFAULT_LIMIT : Number(rawLimit), MAX_LIMIT);
   const contextId = params.get('context_item');
+  const contextIds = params.get('context_items');
+  if (contextId !== null && contextIds !== null) throw new HttpError(400, 'give either "context_item" or "context_items", not both');
+  if (contextIds !== null) return { slot, limit, contextItems: parseContextItems(catalog, contextIds) };
   if (contextId === null) return { slot, limit };
   const contextItem = findItem(catalog, contextId);
   if (!contextItem) throw new HttpError(400, `unknown context_item "${contextId.slice(0, 60)}"`);
   return { slot, limit, contextItem };
 }
 
+/** "SKU-1,SKU-2": 1 to MAX_CONTEXT_ITEMS known ids, comma-separated; repeats count once. */
+function parseContextItems(catalog: Catalog, raw: string): CatalogItem[] {
+  const ids = [...new Set(raw.split(','))];
+  if (ids.length > MAX_CONTEXT_ITEMS) throw new HttpError(400, `parameter "context_items" takes at most ${MAX_CONTEXT_ITEMS} ids (got ${ids.length})`);
+  return ids.map((id) => {
+    const item = findItem(catalog, id);
+    if (!item) throw new HttpError(400, `unknown id "${id.slice(0, 60)}" in context_items`);
+    return item;
+  });
+}
+
 /**
  * Popularity order; around a context item: same subcategory, then same top category, then its
- * affinity categories, then the rest, each group by popularity, the item itself left out.
+ * affinity categories, then the rest, each group by popularity, the item itself left out; with
+ * context items: their complements by co-purchase lift (see complements.ts).
  */
-function rankCandidates(catalog: Catalog, query: CandidateQuery): ServerCandidate[] {
+function rankCandidates(catalog: Catalog, query: CandidateQuery, complements: () => Complements): ServerCandidate[] {
   const ranked = byPopularity(catalog.items);
   const top = ranked[0]?.popularity ?? 1;
   const context = query.contextItem;
-  const ordered = context ? groupAround(catalog, ranked, context) : ranked;
+  const ordered = query.contextItems ? complements().around(query.contextItems) : context ? groupAround(catalog, ranked, context) : ranked;
   return ordered.slice(0, query.limit).map((item) => toCandidate(item, top));
 }
 
@@ -72,10 +93,10 @@ export function toCandidate(item: CatalogItem, topPopularity: number): ServerCan
   };
 }
 
-export function candidatesHandler(catalog: Catalog): Handler {
+export function candidatesHandler(catalog: Catalog, complements = () => demoComplements(catalog)): Handler {
   return ({ req, res, url }) => {
     const query = parseCandidateQuery(catalog, url.searchParams);
-    sendJson(req, res, 200, { items: rankCandidates(catalog, query) }, { 'Cache-Control': 'public, max-age=60' });
+    sendJson(req, res, 200, { items: rankCandidates(catalog, query, complements) }, { 'Cache-Control': 'public, max-age=60' });
   };
 }
 

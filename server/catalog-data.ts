@@ -115,6 +115,38 @@ export const AFFINITY_PAIRS: [string, string][] = [
   ['Electronics', 'Toys'],
 ];
 
+/**
+ * What goes with what: per subcategory, the subcategories a demo shopper adds after putting one
+ * of its items in the cart (the tent buyer's headlamp and boots). Only the shopper generator reads
+ * this; the store itself learns complements from the shoppers' baskets (server/complements.ts).
+ */
+export const COMPLEMENT_SUBCATEGORIES: Record<string, string[]> = {
+  'T-Shirts': ['Jeans', 'Sneakers'],
+  Jackets: ['Boots', 'Backpacks', 'Jeans'],
+  Jeans: ['T-Shirts', 'Sneakers'],
+  'Running Shoes': ['Smartwatches', 'T-Shirts', 'Headphones'],
+  Sneakers: ['Jeans', 'T-Shirts'],
+  Boots: ['Jackets', 'Camping Gear'],
+  Tents: ['Camping Gear', 'Backpacks', 'Boots'],
+  Backpacks: ['Camping Gear', 'Jackets', 'Smartwatches'],
+  'Camping Gear': ['Tents', 'Backpacks', 'Boots'],
+  Headphones: ['Smartwatches', 'Speakers'],
+  Smartwatches: ['Running Shoes', 'Headphones'],
+  Speakers: ['Lighting', 'Headphones'],
+  Bedding: ['Lighting', 'Decor'],
+  Lighting: ['Decor', 'Speakers'],
+  Decor: ['Lighting', 'Bedding'],
+  Cookware: ['Knives', 'Coffee'],
+  Knives: ['Cookware'],
+  Coffee: ['Cookware', 'Decor'],
+  Skincare: ['Haircare', 'Fragrance'],
+  Fragrance: ['Skincare', 'Jackets'],
+  Haircare: ['Skincare'],
+  'Building Sets': ['Puzzles', 'Headphones'],
+  Puzzles: ['Building Sets', 'Plush'],
+  Plush: ['Bedding', 'Puzzles'],
+};
+
 export const ITEMS_PER_SUBCATEGORY = 10;
 export const FIRST_SKU = 1001;
 export const CURRENCY = 'EUR';

@@ -12,7 +12,7 @@ export interface RunningServer {
 }
 
 /** `host` undefined listens on all interfaces, so both localhost and 127.0.0.1 reach it. */
-export function listen(app: App, port: number, host?: string): Promise<RunningServer> {
+export function listen(app: Pick<App, 'handler'>, port: number, host?: string): Promise<RunningServer> {
   const server = createServer((req, res) => void app.handler(req, res));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

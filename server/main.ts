@@ -1,14 +1,24 @@
-// Entry point of `npm start`: the demo storefront, the widget's files, the candidate endpoint and
-// the federated-learning server on one origin. Configuration: PORT, HOST and the FL_* variables
-// (see README "Federated learning").
+// Entry point of one server process. Configuration: PORT, HOST and the FL_* variables (README
+// "Federated learning"). FL_AGGREGATION=central: the demo storefront, the widget's files, the
+// candidate endpoint and the central federated-learning server on one origin. In two-aggregator
+// mode (the default) FL_ROLE says which aggregator this process is: the leader (the storefront and
+// the device-facing /api/fl, talking to the helper at FL_HELPER_URL) or the helper (its own
+// endpoints only). `npm start` runs both (server/demo.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createApp } from './app';
+import { createApp, type App } from './app';
 import { listen } from './listen';
 import { flConfigFromEnv } from './fl/config';
+import { createHelperService } from './fl/helper';
+import { createHelperApp } from './fl/helper-app';
+import { helperClient } from './fl/helper-client';
+import { openHelperStore } from './fl/helper-store';
+import { createLeader } from './fl/leader';
+import { roleFromEnv } from './fl/roles';
+import { mountFl, mountLeader } from './fl/routes';
 import { openSqliteStore } from './fl/sqlite-store';
 import { createFlService } from './fl/service';
-import { mountFl } from './fl/routes';
+
 
 const port = Number(process.env.PORT ?? 4173);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -16,26 +26,37 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
-const app = createApp();
-const initialModel = path.join(app.options.rootDir, 'models', 'demo');
-let fl;
-try {
+const rootDir = path.resolve(import.meta.dirname, '..');
+const initialModel = path.join(rootDir, 'models', 'demo');
+
+async function build(): Promise<{ app: Pick<App, 'handler'>; name: string }> {
   const cfg = flConfigFromEnv();
+  const role = roleFromEnv();
   // One database per shipped model: retraining the demo starts federated learning afresh.
   const shipped = JSON.parse(readFileSync(path.join(initialModel, 'model.json'), 'utf8')).version as string;
-  const dbPath = process.env.FL_DB || path.join(app.options.rootDir, '.data', `fl-${shipped}.db`);
-  fl = { cfg, service: await createFlService({ cfg, store: openSqliteStore(dbPath), initialModel }) };
-} catch (error) {
+  const dbPath = (kind: string) => process.env.FL_DB || path.join(rootDir, '.data', `fl${kind}-${shipped}.db`);
+  if (role.kind === 'helper') {
+    const helper = createHelperService({ cfg, settings: role, store: openHelperStore(dbPath('-helper')) });
+    await helper.config(); // the first key, now: a broken key store fails at start, not at the first report
+    return { app: createHelperApp(helper, { token: role.helperToken }), name: 'Shelfwise helper aggregator' };
+  }
+  const app = createApp();
+  const store = openSqliteStore(dbPath(''));
+  if (role.kind === 'central') mountFl(app, await createFlService({ cfg, store, initialModel }), cfg);
+  else mountLeader(app, await createLeader({ cfg, settings: role, store, helper: helperClient(role.helperUrl, role.helperToken), initialModel }), cfg);
+  return { app, name: 'Shelfwise demo' };
+}
+
+const server = await build().catch((error: unknown) => {
   console.error(`Federated learning could not start: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
-}
-mountFl(app, fl.service, fl.cfg);
+});
 
-const running = await listen(app, port, process.env.HOST || undefined).catch((error: Error) => {
-  console.error(`Shelfwise demo could not listen on port ${port}: ${error.message}`);
+const running = await listen(server.app, port, process.env.HOST || undefined).catch((error: Error) => {
+  console.error(`${server.name} could not listen on port ${port}: ${error.message}`);
   process.exit(1);
 });
-console.log(`Shelfwise demo on http://localhost:${running.port}`);
+console.log(`${server.name} on http://localhost:${running.port}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -68,7 +68,7 @@ describe('storefront pages', () => {
     expect(a.csp).not.toBe(b.csp);
   });
 
-  it.each(['shoes', 'running-shoes'])('renders category %s with view_item_list and select_item', async (slug) => {
+  it.each(['shoes', 'running-shoes'])('renders category %s with view_item_list, select_item and the for-you slot', async (slug) => {
     const { res, html, csp } = await page(`/c/${slug}`);
     expect(res.status).toBe(200);
     expectStrictCsp(html, csp);
@@ -76,6 +76,7 @@ describe('storefront pages', () => {
     expect(html).toContain("event: 'view_item_list'");
     expect(html).toContain("event: 'select_item'");
     expect(html).toContain(`data-sf-list="${slug}"`);
+    expect(html).toContain('<div data-shelfwise-slot="for-you" data-shelfwise-count="8"></div>');
     const list = scriptData(html, 'list') as { item_list_id: string; item_list_name: string };
     expect(list.item_list_id).toBe(slug);
     const items = scriptData(html, 'items') as { item_id: string; index: number; item_category: string; quantity: number }[];
@@ -86,7 +87,7 @@ describe('storefront pages', () => {
     expect(Object.keys(items[0]!)).toEqual(expect.arrayContaining(['item_id', 'item_name', 'item_brand', 'item_category', 'item_category2', 'price']));
   });
 
-  it('renders a product page with view_item, add_to_cart and the related slot', async () => {
+  it('renders a product page with view_item, add_to_cart, the related and the cross-sell slots', async () => {
     const item = catalog.items[17]!;
     const { res, html, csp } = await page(`/p/${item.item_id}`);
     expect(res.status).toBe(200);
@@ -97,6 +98,10 @@ describe('storefront pages', () => {
     expect(html).toContain('<button id="add-to-cart"');
     expect(html).toContain(
       `<div data-shelfwise-slot="related" data-shelfwise-count="6" data-shelfwise-context-item="${item.item_id}"></div>`,
+    );
+    expect(html).toContain('<h2>Goes well with</h2>');
+    expect(html).toContain(
+      `<div data-shelfwise-slot="cross-sell" data-shelfwise-count="6" data-shelfwise-context-items="${item.item_id}"></div>`,
     );
     expect(scriptData(html, 'item')).toEqual({
       item_id: item.item_id, item_name: item.item_name, item_brand: item.item_brand,
@@ -118,6 +123,9 @@ describe('storefront pages', () => {
     expectStrictCsp(html, csp);
     expect(html).toMatch(WIDGET_TAG);
     expect(html).toContain('id="place-order"');
+    // The cross-sell shelf is a placeholder until the cart script knows what is in the cart.
+    expect(html).toMatch(/<section id="cart-shelf" class="shelf" hidden>\s*<h2>Complete your purchase<\/h2>\s*<div id="cart-cross-sell" data-shelfwise-count="6"/);
+    expect(html).not.toContain('data-shelfwise-slot="cross-sell"');
     expect(html).toContain("event: 'purchase', ecommerce: { transaction_id: transactionId, value: sum(lines), currency: currency, items: lines }");
   });
 

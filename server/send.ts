@@ -81,7 +81,8 @@ export function sendJson(
 
 /** A 4xx the caller caused: thrown by handlers and answered as `{ error }` JSON by the app. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `details`: more fields for the JSON answer beside `error` (which reports of a batch were refused, say). */
+  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>) {
     super(message);
     this.name = 'HttpError';
   }

@@ -52,13 +52,23 @@ export function createStaticServer(roots: string[]): StaticServer {
         type: contentTypeOf(segments[segments.length - 1]!),
         body: file.body,
         etag: file.etag,
-        // The widget is rebuilt in place during development: always revalidate (cheap with ETag).
-        headers: { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
+        headers: { 'Cache-Control': cacheControl(segments), 'X-Content-Type-Options': 'nosniff' },
       });
       return true;
     }
     return false;
   };
+}
+
+// Names the build gives files whose content they hash: its chunks (sw-<name>-<hash>.js) and the
+// model's weights (model/weights-<sha256 prefix>.bin). Such a file never changes under its name.
+const HASHED = [/^sw-[\w-]+-[\w-]{8}\.js$/, /^weights-[0-9a-f]{16,64}\.bin$/];
+
+/** Hashed names are cached for good; anything else (the loader, model.json, the storefront's
+ *  files) is rebuilt in place, so it is always revalidated (cheap with its ETag). */
+function cacheControl(segments: string[]): string {
+  const name = segments[segments.length - 1]!;
+  return HASHED.some((re) => re.test(name)) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 /** Decoded path segments, or null for anything that could escape the root or name a hidden file. */

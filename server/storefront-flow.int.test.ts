@@ -43,6 +43,9 @@ describe('storefront in a real browser', () => {
   it('pushes view_item_list, select_item, view_item, add_to_cart and purchase', async () => {
     const catalog = getCatalog();
     const top = byPopularity(catalog.items)[0]!;
+    await page.goto(`${server.url}/cart`);
+    expect(await page.isVisible('#cart-shelf')).toBe(false);
+    expect(await page.locator('#cart-cross-sell').getAttribute('data-shelfwise-slot')).toBeNull();
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => (window as unknown as { __widgetRan?: boolean }).__widgetRan === true);
     const pushes = await dataLayer();
@@ -63,7 +66,14 @@ describe('storefront in a real browser', () => {
 
     await page.goto(`${server.url}/cart`);
     expect(await page.textContent('#cart-items')).toContain(top.item_name);
+    // The cart's ids become the cross-sell slot's context, and the widget is asked to render it.
+    const shelf = page.locator('#cart-cross-sell');
+    expect(await shelf.getAttribute('data-shelfwise-slot')).toBe('cross-sell');
+    expect(await shelf.getAttribute('data-shelfwise-context-items')).toBe(top.item_id);
+    expect(await page.isVisible('#cart-shelf')).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { shelfwise: unknown[] }).shelfwise)).toEqual([['render']]);
     await page.click('#place-order');
+    expect(await page.isVisible('#cart-shelf')).toBe(false);
     const purchase = await lastEvent('purchase');
     expect(purchase?.ecommerce).toMatchObject({ currency: 'EUR', value: top.price, items: [{ item_id: top.item_id, quantity: 1 }] });
     expect(purchase?.ecommerce?.transaction_id).toMatch(/^T-/);

@@ -54,6 +54,33 @@ describe('train + eval on the tiny fixture', () => {
     expect(a.breakdown.by_history_length).toBeDefined();
   });
 
+  test('explain protocol: the widget\'s reasons against a random event and two heuristics', () => {
+    const out = join(dir, 'explain.json');
+    run('eval', '--model', model, '--data', FIXTURE, '--protocol', 'explain', '--json', out);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    expect(r).toMatchObject({ protocol: 'explain', users: 40, items: 40 * 8 });
+    expect(r.breakdown.compared).toBeGreaterThan(100);
+    // Leave-one-out cites the event whose removal costs the item most: no random event beats it.
+    expect(r.faithfulness).toBeGreaterThanOrEqual(0.9);
+    expect(r.faithfulness).toBeGreaterThan(r.baselines.newest_event);
+    expect(r.faithfulness).toBeGreaterThan(r.baselines.newest_same_category);
+  });
+
+  test('cross protocol: the cross-category test users, against the co-purchase order and SKNN', () => {
+    const out = join(dir, 'cross.json');
+    run('eval', '--model', model, '--data', FIXTURE, '--protocol', 'cross', '--json', out);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    // The fixture's 8 users whose last event jumps to the next letter (see its README).
+    expect(r).toMatchObject({ protocol: 'cross', dataset: 'tiny', users: 8 });
+    expect(Object.keys(r.baselines)).toEqual(['server_copurchase', 'server_popularity', 'server_itemknn', 'sknn']);
+    // Two other top-level categories, less the history: fewer than 100 candidates, all of them.
+    expect(r.breakdown.candidates_per_user).toBeGreaterThan(20);
+    expect(r.breakdown.candidates_per_user).toBeLessThanOrEqual(100);
+    expect(r.breakdown.top_level_categories).toBe(3);
+    expect(Object.keys(r.breakdown.model_context_as_cart)).toEqual(Object.keys(r.metrics));
+    expect(() => run('eval', '--model', model, '--data', FIXTURE, '--protocol', 'cross', '--json', out, '--ranker', 'tfjs')).toThrow(/--ranker applies to --protocol rerank/);
+  });
+
   test('simulate: federated vs centralized from one start, with the privacy spent', () => {
     const out = join(dir, 'sim.json');
     const start = join(dir, 'start');
@@ -73,10 +100,10 @@ describe('train + eval on the tiny fixture', () => {
     expect(() => run('simulate', ...args, '--public-share', '0.5')).toThrow(/--start-model .* was made for/);
   }, 240_000);
 
-  test('simulate --help lists a dozen options or fewer, and an option it does not list is refused', () => {
+  test('simulate --help lists 13 options or fewer, and an option it does not list is refused', () => {
     const options = run('simulate', '--help').match(/^ {2}--[a-z-]+/gm) ?? [];
     expect(options.length).toBeGreaterThanOrEqual(10);
-    expect(options.length).toBeLessThanOrEqual(12);
+    expect(options.length).toBeLessThanOrEqual(13);
     expect(() => run('simulate', '--data', FIXTURE, '--json', join(dir, 'x.json'), '--server-beta1', '0.8')).toThrow(/unknown option --server-beta1/);
   });
 

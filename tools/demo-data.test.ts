@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMPLEMENT_SUBCATEGORIES } from '../server/catalog-data';
 import { categoryPath, getCatalog } from '../server/catalog';
 import { generateDemoDataset, toCsv, writeDemoDataset, type DemoEvent } from './demo-data';
 
@@ -66,7 +67,8 @@ describe('demo dataset', () => {
     for (const profile of data.shoppers) {
       const events = users.get(profile.user_id)!;
       const share = events.filter((e) => profile.favourites.includes(topOf.get(e.item_id)!)).length / events.length;
-      if (share < 0.4) expect.fail(`${profile.user_id}: only ${share} of events in favourites`);
+      // Complements bought with a favourite may lie outside the favourites; they stay a minority.
+      if (share < 0.35) expect.fail(`${profile.user_id}: only ${share} of events in favourites`);
       shareSum += share;
       const counts = new Map<string, number>();
       for (const e of events) counts.set(topOf.get(e.item_id)!, (counts.get(topOf.get(e.item_id)!) ?? 0) + 1);
@@ -77,6 +79,41 @@ describe('demo dataset', () => {
     expect(primaryLeads / data.shoppers.length).toBeGreaterThan(0.9);
     const paired = data.shoppers.filter((s) => s.favourites.length === 2);
     expect(paired.length / data.shoppers.length).toBeGreaterThan(0.6);
+  });
+
+  it('follows an add to cart with a complement, picked by the shopper\'s price band and brand', () => {
+    const users = byUser(data.events);
+    const item = new Map(catalog.items.map((i) => [i.item_id, i]));
+    const profiles = new Map(data.shoppers.map((p) => [p.user_id, p]));
+    // Price position within the subcategory, 0 cheapest .. 1 dearest.
+    const position = new Map<string, number>();
+    for (const sub of new Set(catalog.items.map(categoryPath))) {
+      const members = catalog.items.filter((i) => categoryPath(i) === sub).sort((a, b) => a.price - b.price);
+      members.forEach((m, r) => position.set(m.item_id, r / (members.length - 1)));
+    }
+    let carts = 0;
+    let followed = 0;
+    let brandMatches = 0;
+    const bandPositions: Record<string, number[]> = { low: [], mid: [], high: [] };
+    for (const [user, events] of users) {
+      const profile = profiles.get(user)!;
+      events.forEach((e, i) => {
+        const next = events.slice(i + 1).find((n) => n.event_type === 'view_item');
+        if (e.event_type !== 'add_to_cart' || !next) return;
+        carts++;
+        const nextItem = item.get(next.item_id)!;
+        if (!COMPLEMENT_SUBCATEGORIES[item.get(e.item_id)!.item_category2]!.includes(nextItem.item_category2)) return;
+        followed++;
+        if (nextItem.item_brand === profile.brand) brandMatches++;
+        bandPositions[profile.priceBand]!.push(position.get(next.item_id)!);
+      });
+    }
+    // Half the carts lead to a complement view; browsing alone rarely lands there next.
+    expect(followed / carts).toBeGreaterThan(0.4);
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    expect(mean(bandPositions.high!) - mean(bandPositions.low!)).toBeGreaterThan(0.25);
+    expect(mean(bandPositions.mid!)).toBeGreaterThan(mean(bandPositions.low!));
+    expect(brandMatches).toBeGreaterThan(0.1 * followed);
   });
 
   it('writes events.csv and items.csv in the shared datasets format', async () => {

@@ -1,9 +1,13 @@
 // Synthetic shoppers for the demo catalog, in the shared datasets' CSV format
 // (see ../shared/datasets/README.md). Shoppers have clear, learnable tastes: favourite categories
-// (often an affinity pair), a favourite subcategory and brand, and a price band.
+// (often an affinity pair), a favourite subcategory and brand, and a price band. After putting an
+// item in the cart they often look for something that goes with it (COMPLEMENT_SUBCATEGORIES),
+// picked by the same brand and price taste, and sometimes add that too: the baskets hold
+// complements across categories, as a store's "frequently bought together" data does.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { affinityPartners, categoryPath, getCatalog, type Catalog, type CatalogItem } from '../server/catalog';
+import { COMPLEMENT_SUBCATEGORIES } from '../server/catalog-data';
 import { rng as seeded, cumulative, pick, randInt, sampleIndex, type Random } from '../src/shared/random';
 
 export type DemoEventType = 'view_item' | 'add_to_cart' | 'add_to_wishlist' | 'purchase';
@@ -57,6 +61,9 @@ const SAME_SUBCATEGORY = 0.45;
 /** Browsing on after an off-taste (exploration) view is brief: the shopper drifts back. */
 const SAME_SUBCATEGORY_OFF_TASTE = 0.15;
 const REVISIT = 0.08;
+/** After an add to cart: how often the shopper looks at a complement, and adds the one looked at. */
+const COMPLEMENT_VIEW = 0.5;
+const COMPLEMENT_CART = 0.45;
 const PRICE_CENTRE: Record<PriceBand, number> = { low: 0.15, mid: 0.5, high: 0.85 };
 
 export function generateDemoDataset(options: DemoDatasetOptions = {}): DemoDataset {
@@ -101,6 +108,8 @@ interface World {
   pricePosition: number[];
   popularityCum: Float64Array;
   bySubcategory: Map<string, number[]>;
+  /** Per subcategory name, the items of its complement subcategories' members, one list each. */
+  complements: Map<string, number[][]>;
 }
 
 function prepareWorld(catalog: Catalog): World {
@@ -112,7 +121,22 @@ function prepareWorld(catalog: Catalog): World {
     const sorted = members.slice().sort((a, b) => items[a]!.price - items[b]!.price);
     sorted.forEach((idx, rank) => (pricePosition[idx] = sorted.length > 1 ? rank / (sorted.length - 1) : 0.5));
   }
-  return { catalog, items, pricePosition, bySubcategory, popularityCum: cumulative(items.map((i) => i.popularity ** 0.8)) };
+  const popularityCum = cumulative(items.map((i) => i.popularity ** 0.8));
+  return { catalog, items, pricePosition, bySubcategory, popularityCum, complements: complementMembers(catalog, bySubcategory) };
+}
+
+function complementMembers(catalog: Catalog, bySubcategory: Map<string, number[]>): Map<string, number[][]> {
+  const byName = new Map(catalog.categories.flatMap((c) => c.subcategories.map((s) => [s.name, bySubcategory.get(`${c.name}>${s.name}`) ?? []] as const)));
+  const out = new Map<string, number[][]>();
+  for (const [sub, partners] of Object.entries(COMPLEMENT_SUBCATEGORIES)) {
+    if (!byName.has(sub)) continue;
+    out.set(sub, partners.map((p) => {
+      const members = byName.get(p);
+      if (!members?.length || p === sub) throw new Error(`demo data: complement "${p}" of "${sub}" is not another subcategory of the catalog`);
+      return members;
+    }));
+  }
+  return out;
 }
 
 // Most shoppers pair a category with its affinity partner; some have one love; a few mix freely.
@@ -137,10 +161,28 @@ function tasteWeight(world: World, profile: ShopperProfile, index: number): numb
   if (rank < 0) return 0;
   let w = rank === 0 ? 1 : 0.5;
   if (item.item_category2 === profile.subcategory) w *= 3;
-  if (item.item_brand === profile.brand) w *= 2;
+  return w * fitWeight(world, profile, index, TASTE_FIT);
+}
+
+interface Fit {
+  /** Weight of the shopper's own brand against any other. */
+  brand: number;
+  /** Spread of the price band (variance of the Gaussian over price positions), and the weight far from it. */
+  spread: number;
+  floor: number;
+}
+
+/** Browsing: taste leans on brand and price. */
+const TASTE_FIT: Fit = { brand: 2, spread: 0.08, floor: 0.25 };
+/** A complement is picked to match what the shopper already chose: the brand and price band decide more. */
+const COMPLEMENT_FIT: Fit = { brand: 4, spread: 0.04, floor: 0.1 };
+
+/** How well an item suits the shopper's brand and price band, in any category. */
+function fitWeight(world: World, profile: ShopperProfile, index: number, fit: Fit): number {
+  const item = world.items[index]!;
   const distance = world.pricePosition[index]! - PRICE_CENTRE[profile.priceBand];
-  w *= 0.25 + Math.exp(-(distance * distance) / 0.08);
-  return w * item.popularity ** 0.25;
+  const brand = item.item_brand === profile.brand ? fit.brand : 1;
+  return brand * (fit.floor + Math.exp(-(distance * distance) / fit.spread)) * item.popularity ** 0.25;
 }
 
 interface SessionEvent {
@@ -148,45 +190,70 @@ interface SessionEvent {
   type: DemoEventType;
 }
 
+interface Shopper {
+  /** Taste weight per item (0 outside the favourite categories), and its prefix sums. */
+  weights: number[];
+  tasteCum: Float64Array;
+  /** fitWeight per item, for picking complements. */
+  fit: number[];
+  /** Items viewed so far, oldest first. */
+  history: number[];
+}
+
 function simulateShopper(rng: Random, world: World, profile: ShopperProfile, start: number): DemoEvent[] {
   const weights = world.items.map((_, i) => tasteWeight(world, profile, i));
-  const tasteCum = cumulative(weights);
+  const shopper: Shopper = { weights, tasteCum: cumulative(weights), fit: world.items.map((_, i) => fitWeight(world, profile, i, COMPLEMENT_FIT)), history: [] };
   const target = randInt(20, 40, rng);
   const sessions: SessionEvent[][] = [];
-  const history: number[] = [];
   let count = 0;
   while (count < target) {
-    const session = simulateSession(rng, world, weights, tasteCum, history);
+    const session = simulateSession(rng, world, shopper);
     sessions.push(session);
     count += session.length;
   }
   return timestamp(rng, sessions, start, profile.user_id, world).slice(0, target);
 }
 
-function simulateSession(rng: Random, world: World, weights: number[], tasteCum: Float64Array, history: number[]): SessionEvent[] {
+function simulateSession(rng: Random, world: World, shopper: Shopper): SessionEvent[] {
   const events: SessionEvent[] = [];
   const cart: number[] = [];
   const views = randInt(3, 8, rng);
   let previous: number | undefined;
+  const view = (item: number) => {
+    events.push({ item, type: 'view_item' });
+    shopper.history.push(item);
+    previous = item;
+  };
   for (let v = 0; v < views; v++) {
     const explore = rng() < EXPLORE;
-    const item = nextView(rng, world, weights, tasteCum, history, previous, explore);
-    events.push({ item, type: 'view_item' });
-    history.push(item);
-    previous = item;
+    const item = nextView(rng, world, shopper, previous, explore);
+    view(item);
     if (rng() < 0.04) events.push({ item, type: 'add_to_wishlist' });
-    if (rng() < (explore ? 0.03 : 0.11)) {
-      events.push({ item, type: 'add_to_cart' });
-      cart.push(item);
+    if (rng() >= (explore ? 0.03 : 0.11)) continue;
+    events.push({ item, type: 'add_to_cart' });
+    cart.push(item);
+    const complement = rng() < COMPLEMENT_VIEW ? pickComplement(rng, world, shopper, item) : undefined;
+    if (complement === undefined) continue;
+    view(complement);
+    if (rng() < COMPLEMENT_CART) {
+      events.push({ item: complement, type: 'add_to_cart' });
+      cart.push(complement);
     }
   }
   for (const item of cart) if (rng() < 0.5) events.push({ item, type: 'purchase' });
   return events;
 }
 
-function nextView(
-  rng: Random, world: World, weights: number[], tasteCum: Float64Array, history: number[], previous: number | undefined, explore: boolean,
-): number {
+/** Something to go with `item`: one of its complement subcategories, the item there by the shopper's fit. */
+function pickComplement(rng: Random, world: World, shopper: Shopper, item: number): number | undefined {
+  const groups = world.complements.get(world.items[item]!.item_category2);
+  if (!groups?.length) return undefined;
+  const members = pick(groups, rng);
+  return members[sampleIndex(cumulative(members.map((i) => shopper.fit[i]!)), rng)];
+}
+
+function nextView(rng: Random, world: World, shopper: Shopper, previous: number | undefined, explore: boolean): number {
+  const { weights, history } = shopper;
   if (explore) return sampleIndex(world.popularityCum, rng);
   if (history.length > 0 && rng() < REVISIT) return pick(history.slice(-6), rng);
   const stay = previous !== undefined && weights[previous]! > 0 ? SAME_SUBCATEGORY : SAME_SUBCATEGORY_OFF_TASTE;
@@ -196,7 +263,7 @@ function nextView(
     const local = members.map((i) => weights[i]! || world.items[i]!.popularity ** 0.25 * 0.1);
     return members[sampleIndex(cumulative(local), rng)]!;
   }
-  return sampleIndex(tasteCum, rng);
+  return sampleIndex(shopper.tasteCum, rng);
 }
 
 // Sessions fall on random days over the window, mostly afternoons and evenings, never overlapping.

@@ -18,7 +18,7 @@ import { rankFull } from './lib/full-rank';
 import { summarize, type Metrics } from './lib/metrics';
 import { isHeldOut } from './lib/holdout';
 import { popularityCounts } from './lib/baselines';
-import { clientSide, simulateFederated, SAMPLE_RATE, SIM_DEFAULTS, type ClientJob, type SimOptions } from './lib/federated-sim';
+import { AGGREGATIONS, clientSide, RECIPES, simulateFederated, SIM_DEFAULTS, type Aggregation, type ClientJob, type JobResult, type SimOptions } from './lib/federated-sim';
 import { maxRounds, epsilonAfter } from '../src/privacy/accountant';
 import { weightsFromArrays, weightsToArrays } from '../src/model/tensors';
 import { weightSpecs } from '../src/model/weights';
@@ -34,17 +34,20 @@ import type { Dataset } from './lib/dataset';
 const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [options]
   --data <dir>          dataset folder (events.csv, items.csv)
   --json <file>         where the results go
-  --epsilon E           privacy budget ε (default 8)
+  --aggregation M       two-aggregator (secret-shared reports, each of two servers adds noise z·C;
+                        the default) or central (one server sees every update)
+  --epsilon E           privacy budget ε, spent against one aggregator's noise (default 8)
   --delta D             δ (default 1e-5)
-  --cohort K            expected clients a round (default: ${SAMPLE_RATE} × clients, Poisson-sampled)
-  --noise Z             noise multiplier z (default ${SIM_DEFAULTS.noiseMultiplier})
+  --cohort K            expected clients a round (default: ${RECIPES['two-aggregator'].sampleRate} × clients two-aggregator,
+                        ${RECIPES.central.sampleRate} × clients central; Poisson-sampled)
+  --noise Z             noise multiplier z (default ${RECIPES['two-aggregator'].noiseMultiplier} two-aggregator, ${RECIPES.central.noiseMultiplier} central)
   --clip C              clip norm C (default ${SIM_DEFAULTS.clipNorm})
   --rounds R            at most R rounds; fewer if ε runs out first (default ${SIM_DEFAULTS.rounds})
   --public-share F      share of users who volunteer their data for the starting model (default 0.2)
   --seed S              seed of the start, the reference, batches and cohorts (default 1)
   --threads N           worker threads for the clients (default ${SIM_DEFAULTS.threads})
   --start-model <dir>   reuse the starting model saved there by an earlier run with the same data, share and seed; saved there otherwise`;
-const FLAGS = ['data', 'json', 'epsilon', 'delta', 'cohort', 'noise', 'clip', 'rounds', 'public-share', 'seed', 'threads', 'start-model', 'help'];
+const FLAGS = ['data', 'json', 'aggregation', 'epsilon', 'delta', 'cohort', 'noise', 'clip', 'rounds', 'public-share', 'seed', 'threads', 'start-model', 'help'];
 
 /** Epochs of the starting model and of the centralized reference. In epochs, not minutes: a time
  *  budget would make the learning-rate schedule, and so the model, depend on how busy the machine was. */
@@ -102,10 +105,16 @@ async function workerMain() {
   const run = clientSide(w, cfg, init.names, ds, clients, popularityCounts(ds.items.length, split.train), init.sim);
   parentPort!.on('message', (job: ClientJob) =>
     run(job).then(
-      ({ sum, count }) => parentPort!.postMessage({ result: { sum, count } }, [sum.buffer as ArrayBuffer]),
+      (result) => parentPort!.postMessage({ result }, buffersOf(result)),
       (err) => parentPort!.postMessage({ error: String(err?.stack ?? err) }),
     ),
   );
+}
+
+/** A job result's sums, moved to the main thread rather than copied. */
+function buffersOf(result: JobResult): ArrayBuffer[] {
+  const sums = 'sum' in result ? [result.sum] : [result.leader.sum, result.helper.sum];
+  return sums.map((s) => s.buffer as ArrayBuffer);
 }
 
 /** The centralized reference, in its own thread: central training is single-threaded, so it
@@ -142,6 +151,9 @@ async function main() {
   const seed = numberFlag(flags, 'seed', 1, Number.isInteger);
   const publicShare = numberFlag(flags, 'public-share', 0.2, (n) => n > 0 && n < 1);
   const budget = numberFlag(flags, 'epsilon', 8, (n) => n > 0);
+  const aggregation = (stringFlag(flags, 'aggregation') ?? 'two-aggregator') as Aggregation;
+  if (!AGGREGATIONS.includes(aggregation)) fail(`--aggregation must be one of ${AGGREGATIONS.join(', ')}`);
+  const recipe = RECIPES[aggregation];
   const delta = numberFlag(flags, 'delta', 1e-5, (n) => n > 0 && n < 1);
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
@@ -177,13 +189,14 @@ async function main() {
   const centralRun = trainCentral(self, { ...common, role: 'central', train: centralOpts }, (l) => log(`  central: ${l.trim()}`));
 
   // 3. Federated with DP: every client, K per round, until the rounds or the ε budget run out.
-  const cohort = Math.min(numberFlag(flags, 'cohort', Math.round(SAMPLE_RATE * clients.length), positiveInt), clients.length);
-  const noise = numberFlag(flags, 'noise', SIM_DEFAULTS.noiseMultiplier, (n) => n > 0);
+  const cohort = Math.min(numberFlag(flags, 'cohort', Math.round(recipe.sampleRate * clients.length), positiveInt), clients.length);
+  const noise = numberFlag(flags, 'noise', recipe.noiseMultiplier, (n) => n > 0);
   const q = cohort / clients.length;
   const allowed = maxRounds(q, noise, delta, budget);
   const rounds = Math.min(numberFlag(flags, 'rounds', SIM_DEFAULTS.rounds, positiveInt), allowed);
   const sim: SimOptions = {
     ...SIM_DEFAULTS,
+    aggregation,
     rounds,
     cohort,
     noiseMultiplier: noise,
@@ -192,7 +205,7 @@ async function main() {
     threads: numberFlag(flags, 'threads', SIM_DEFAULTS.threads, positiveInt),
     log,
   };
-  log(`federated: ${rounds} rounds (ε budget allows ${allowed}) of ${cohort} clients, z=${noise}, C=${sim.clipNorm}, ${federated.length} weights`);
+  log(`federated, ${aggregation}: ${rounds} rounds (ε budget allows ${allowed}) of ${cohort} clients, z=${noise}${aggregation === 'central' ? '' : ' per aggregator'}, C=${sim.clipNorm}, ${federated.length} weights`);
   const init: ClientsInit = { ...common, role: 'clients', names: federated, sim: { clipNorm: sim.clipNorm, local: sim.local, seed } };
   const fedRun = simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async (r, w) => {
     if (r % Math.max(10, Math.ceil(rounds / 4)) === 0 && r < rounds) log(`  round ${r}: NDCG@10 ${eval_(w)['NDCG@10'].toFixed(4)}`);
@@ -200,7 +213,8 @@ async function main() {
   const [fed, central] = await Promise.all([fedRun, centralRun]);
   const centralMetrics = eval_(weightsFromArrays(weightSpecs(cfg), central.weights));
   log(`centralized: NDCG@10 ${centralMetrics['NDCG@10'].toFixed(4)}`);
-  const fedMetrics = eval_(fed);
+  const fedMetrics = eval_(fed.weights);
+  const seconds = fed.rounds.map((r) => r.seconds).sort((a, b) => a - b);
   const eps = epsilonAfter(q, noise, rounds, delta);
   const out = {
     dataset: ds.name,
@@ -212,6 +226,13 @@ async function main() {
     ratio_ndcg10: fedMetrics['NDCG@10'] / centralMetrics['NDCG@10'],
     epsilon: eps,
     delta,
+    aggregation,
+    // Two aggregators each add noise z·C: the released sum carries √2·z·C, the accountant charges z·C.
+    released_noise_multiplier: aggregation === 'central' ? noise : Math.SQRT2 * noise,
+    ...(fed.ring ? { ring_width: fed.ring.width, ring_max_reports: fed.ring.maxReports } : {}),
+    updates: fed.rounds.reduce((n, r) => n + r.updates, 0),
+    refused_rounds: fed.rounds.filter((r) => r.refused).map((r) => ({ round: r.round, reason: r.refused })),
+    round_seconds: { median: seconds[seconds.length >> 1] ?? 0, max: seconds[seconds.length - 1] ?? 0, total: seconds.reduce((a, b) => a + b, 0) },
     rounds,
     clients_per_round: cohort,
     sampling: 'poisson',
@@ -228,7 +249,7 @@ async function main() {
   writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
   const row = (m: Metrics) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(4)]));
   console.table({ start: row(startMetrics), centralized: row(centralMetrics), federated: row(fedMetrics) });
-  console.log(`federated / centralized NDCG@10 = ${(out.ratio_ndcg10 * 100).toFixed(1)}% at ε = ${eps.toFixed(2)}, δ = ${delta}; ${out.seconds}s; wrote ${jsonPath}`);
+  console.log(`${aggregation}: federated / centralized NDCG@10 = ${(out.ratio_ndcg10 * 100).toFixed(1)}% at ε = ${eps.toFixed(2)}, δ = ${delta}; ${out.seconds}s; wrote ${jsonPath}`);
 }
 
 type StartKey = { data: string; publicShare: number; seed: number; epochs: number };

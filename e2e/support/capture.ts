@@ -56,14 +56,20 @@ const IMAGE_PATH = /^\/img\/[^/]+\.svg$/;
 /**
  * The request with what it may say about the shopper's browsing taken out, each because the server
  * already has it: a navigation's own product page (the server answers it); the referrer of a
- * same-origin request (a page the server served); a product page's related-shelf query for that
- * product; and the URL of a product picture (the storefront's grids and the shelves' cards show
- * products the server itself listed; no event or history record is in it).
+ * same-origin request (a page the server served); a product page's related and cross-sell queries
+ * for that product, and the cart page's cross-sell query for the store's cart (`cart`: the ids the
+ * store's own cart holds, which its cart page hands the shelf); and the URL of a product picture
+ * (the storefront's grids and the shelves' cards show products the server itself listed; no event
+ * or history record is in it).
  */
-function strip(c: Captured): string {
+function strip(c: Captured, cart: readonly string[] = []): string {
   const url = new URL(c.url);
   if (c.navigation && productOf(c.url)) url.pathname = '/p/(this page)';
-  if (url.pathname === '/api/candidates' && url.searchParams.get('context_item') === productOf(c.headers.referer)) url.searchParams.delete('context_item');
+  const page = productOf(c.headers.referer);
+  const onCart = !!c.headers.referer && new URL(c.headers.referer).pathname === '/cart';
+  if (url.pathname === '/api/candidates' && url.searchParams.get('context_item') === page) url.searchParams.delete('context_item');
+  const context = url.searchParams.get('context_items');
+  if (url.pathname === '/api/candidates' && context !== null && (context === page || (onCart && context === cart.join(',')))) url.searchParams.delete('context_items');
   if (c.resourceType === 'image' && IMAGE_PATH.test(url.pathname)) url.pathname = '/img/(a product)';
   const referer = c.headers.referer ? new URL(c.headers.referer) : undefined;
   if (referer && productOf(referer.href)) referer.pathname = '/p/(the page)';
@@ -80,8 +86,8 @@ function decoded(text: string): string {
 }
 
 /** Item ids of the history that a request carries beyond what it may (see strip). */
-export function historyIdsIn(c: Captured, ids: Iterable<string>): string[] {
-  const text = strip(c);
+export function historyIdsIn(c: Captured, ids: Iterable<string>, cart?: readonly string[]): string[] {
+  const text = strip(c, cart);
   return [...ids].filter((id) => contains(text, id));
 }
 
@@ -115,4 +121,5 @@ export function unexpectedUploadHeaders(c: Captured): string[] {
   return Object.keys(c.headers).filter((name) => !UPDATE_HEADERS.has(name) && !BROWSER_HEADERS.test(name));
 }
 
-export const isUpload = (c: Captured) => c.method === 'POST' && new URL(c.url).pathname === '/api/fl/update';
+/** A federated upload: a central-mode update or a two-aggregator report. */
+export const isUpload = (c: Captured) => c.method === 'POST' && /^\/api\/fl\/(update|report)$/.test(new URL(c.url).pathname);

@@ -46,6 +46,18 @@ const SYNC_MARK = 'shelfwise-e2e-sync';
 
 /** Runs `visit` (which loads a page into `page`, set up with installProbe) under a trace; returns the widget's tasks. */
 export async function traceWidgetTasks(browser: Browser, page: Page, visit: () => Promise<void>): Promise<WidgetTask[]> {
+  return (await traceWidget(browser, page, visit)).tasks;
+}
+
+export interface WidgetTrace {
+  tasks: WidgetTask[];
+  /** CPU time (ms) the page's main thread spent in tasks between two performance.now() times
+   *  (a task that straddles either end counts in proportion). */
+  mainThreadCpu(from: number, to: number): number;
+}
+
+/** traceWidgetTasks, and the main thread's CPU time over any span of the visit. */
+export async function traceWidget(browser: Browser, page: Page, visit: () => Promise<void>): Promise<WidgetTrace> {
   await browser.startTracing(page, { categories: CATEGORIES });
   let markTime = NaN;
   let events: TraceEvent[];
@@ -62,6 +74,22 @@ export async function traceWidgetTasks(browser: Browser, page: Page, visit: () =
   // Complete events on the page's main thread; the outermost one around a moment is the task then
   // running, or the microtask checkpoint that ends a task (where promise continuations run).
   const spans = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur !== undefined && e.tdur !== undefined);
+
+  // The outermost spans: a task, not the work nested in it.
+  const outer: TraceEvent[] = [];
+  for (const e of spans.slice().sort((a, b) => a.ts - b.ts)) {
+    const last = outer[outer.length - 1];
+    if (!last || e.ts >= last.ts + last.dur!) outer.push(e);
+  }
+  const mainThreadCpu = (from: number, to: number) => {
+    const [a, b] = [toTrace(from), toTrace(to)];
+    let us = 0;
+    for (const t of outer) {
+      const overlap = Math.min(b, t.ts + t.dur!) - Math.max(a, t.ts);
+      if (overlap > 0 && t.dur! > 0) us += (t.tdur! * overlap) / t.dur!;
+    }
+    return us / 1000;
+  };
 
   const out: WidgetTask[] = [];
   for (const frame of (await readProbe(page)).frames) {
@@ -80,5 +108,5 @@ export async function traceWidgetTasks(browser: Browser, page: Page, visit: () =
       });
     }
   }
-  return out;
+  return { tasks: out, mainThreadCpu };
 }

@@ -1,11 +1,16 @@
-// Killing the server mid-round and restarting it loses no accepted update and counts none twice.
-// The real server process (server/main.ts) is killed with SIGKILL, so nothing gets to clean up.
+// Killing a server mid-round and restarting it loses no accepted upload and counts none twice: the
+// central server, and each of the two aggregators. The real server processes (server/main.ts) are
+// killed with SIGKILL, so nothing gets to clean up.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { FlStatus, RoundInfo } from '../../src/sync/wire';
+import { REPORT_TYPE, type FlStatus, type RoundInfo } from '../../src/sync/wire';
+import { HelperUnreachable, type HelperClient } from './helper-client';
+import type { HelperStatus } from './helper-wire';
+import { deviceReport, postReport, secaggConfig, startHelper, startLeader } from './secagg-test-helpers';
 import type { FlStore, FlTx } from './store';
 import { openSqliteStore } from './sqlite-store';
 import { createFlService } from './service';
@@ -22,8 +27,8 @@ afterEach(async () => {
 });
 
 /** `node --import tsx server/main.ts` (one process, so SIGKILL hits the server itself). */
-function startServer(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
-  const env = { ...process.env, FL_DB: dbPath, FL_COHORT: '3', FL_POPULATION: '1000', FL_UPLOADS_PER_MINUTE: '1000', PORT: '0', HOST: '127.0.0.1' };
+function startServer(dbPath: string, extra: Record<string, string> = { FL_AGGREGATION: 'central' }): Promise<{ url: string; child: ChildProcess }> {
+  const env = { ...process.env, FL_DB: dbPath, FL_COHORT: '3', FL_POPULATION: '1000', FL_UPLOADS_PER_MINUTE: '1000', PORT: '0', HOST: '127.0.0.1', ...extra };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   return new Promise((resolve, reject) => {
@@ -185,5 +190,127 @@ describe('durability of the service over its SQLite store', () => {
     await expect(submit(fl, info, validUpdate(info, 3), token(3))).resolves.toMatchObject({ accepted: true, received: 3 });
     expect(await fl.status()).toMatchObject({ updatesAccepted: 3, roundsCompleted: 1 });
     expect(inspectDb(dbPath)).toMatchObject({ updates: [], rounds: [{ id: 1, status: 'aggregated' }, { id: 2, status: 'open' }] });
+  });
+});
+
+/** A port nothing listens on now: a restarted helper comes back at the same address. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Posts a report and SIGKILLs the leader as soon as the request has left. */
+function reportAndKill(url: string, body: Uint8Array, child: ChildProcess): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const req = request({ hostname, port, path: '/api/fl/report', method: 'POST', headers: { 'content-type': REPORT_TYPE, 'content-length': body.length } });
+    req.on('error', () => {});
+    req.on('response', (res) => res.resume());
+    req.on('finish', () => setImmediate(() => void kill(child).then(resolve)));
+    req.end(body);
+  });
+}
+
+describe('durability of the two aggregators as real processes', () => {
+  test('SIGKILL the leader between reports and mid-upload, and the helper mid-round: nothing lost, nothing counted twice, one release per round', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const helperPort = await freePort();
+    const common = { FL_AGGREGATION: 'two-aggregator', FL_HELPER_TOKEN: 'durability', FL_HELPER_RETRY_SECONDS: '0.2', FL_WEIGHTS: 'dense' };
+    const helperEnv = { ...common, FL_ROLE: 'helper', PORT: String(helperPort) };
+    const leaderEnv = { ...common, FL_ROLE: 'leader', FL_HELPER_URL: `http://127.0.0.1:${helperPort}` };
+    const leaderDb = join(tmp.dir, 'leader.db');
+    const helperDb = join(tmp.dir, 'helper.db');
+    const helperStatus = (url: string) => getJson<HelperStatus>(url, '/api/fl/helper/status');
+
+    let helper = await startServer(helperDb, helperEnv);
+    let leader = await startServer(leaderDb, leaderEnv);
+    const info = await until('the round announces the helper key', () => getJson<RoundInfo>(leader.url, '/api/fl/round'), (r) => !!r.secagg);
+    const reports = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => deviceReport(info, i)));
+    for (const r of reports.slice(0, 2)) expect((await postReport(leader.url, r.body)).status).toBe(202);
+    await kill(leader.child);
+
+    leader = await startServer(leaderDb, leaderEnv);
+    expect(await getJson<FlStatus>(leader.url, '/api/fl/status')).toMatchObject({ updatesAccepted: 2, roundsCompleted: 0, round: 1 });
+    expect(await postReport(leader.url, reports[0].body)).toMatchObject({ status: 200, body: { duplicate: true } });
+    // The two seeds reach the helper (forwarded before the kill, or by the restarted leader).
+    await until('the helper holds 2 seeds', () => helperStatus(helper.url), (h) => h.seedsHeld === 2);
+
+    await kill(helper.child);
+    expect((await postReport(leader.url, reports[2].body)).status).toBe(202);
+    const waiting = await until('the leader waits for the helper', () => getJson<FlStatus>(leader.url, '/api/fl/status'), (s) => s.helper?.waiting === true && s.helper.reachable === false);
+    expect(waiting).toMatchObject({ updatesAccepted: 3, roundsCompleted: 0, epsilon: 0 });
+
+    helper = await startServer(helperDb, helperEnv);
+    const done = await until('round 1 is published', () => getJson<FlStatus>(leader.url, '/api/fl/status'), (s) => s.roundsCompleted === 1);
+    expect(done).toMatchObject({ updatesAccepted: 3, round: 2, helper: { reachable: true, waiting: false } });
+    expect(await helperStatus(helper.url)).toMatchObject({ seedsHeld: 0, seedsAccepted: 3, roundsAggregated: 1 });
+
+    // Round 2: one report, then the leader is killed while the next is in flight.
+    const info2 = await getJson<RoundInfo>(leader.url, '/api/fl/round');
+    const next = await Promise.all([7, 8, 9].map((i) => deviceReport(info2, i)));
+    expect((await postReport(leader.url, next[0].body)).status).toBe(202);
+    await reportAndKill(leader.url, next[1].body, leader.child);
+    leader = await startServer(leaderDb, leaderEnv);
+    const afterKill = (await getJson<FlStatus>(leader.url, '/api/fl/status')).updatesAccepted;
+    expect([4, 5]).toContain(afterKill);
+    // The device resends the report it kept: counted now, or recognised as counted.
+    expect((await postReport(leader.url, next[1].body)).status).toBe(afterKill === 4 ? 202 : 200);
+    expect((await postReport(leader.url, next[2].body)).status).toBe(202);
+    const final = await until('round 2 is published', () => getJson<FlStatus>(leader.url, '/api/fl/status'), (s) => s.roundsCompleted === 2);
+    expect(final).toMatchObject({ updatesAccepted: 6, roundsRefused: 0, roundsAbandoned: 0 });
+    expect(await helperStatus(helper.url)).toMatchObject({ seedsHeld: 0, seedsAccepted: 6, roundsAggregated: 2 });
+    expect(inspectDb(leaderDb)).toMatchObject({ updates: [], rounds: [{ id: 1, status: 'aggregated' }, { id: 2, status: 'aggregated' }, { id: 3, status: 'open' }] });
+  }, 120_000);
+
+  test('a leader that dies between the helper’s answer and publishing gets the same share again on restart: one release, one ε', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const cfg = secaggConfig({ cohort: 2 });
+    const helper = await startHelper({ dir: tmp.dir, cfg });
+    cleanups.unshift(() => void helper.close());
+    const shares: string[] = [];
+    let crash = true;
+    const crashing = (client: HelperClient): HelperClient => ({
+      ...client,
+      async aggregate(req) {
+        const answer = await client.aggregate(req);
+        shares.push(answer.share);
+        if (crash) throw new HelperUnreachable('the leader died before publishing');
+        return answer;
+      },
+    });
+    const first = await startLeader({ dir: tmp.dir, helperUrl: helper.url, cfg, helper: crashing });
+    const info = await first.service.round();
+    for (const seed of [1, 2]) expect((await postReport(first.url, (await deviceReport(info, seed)).body)).status).toBe(202);
+    await first.service.pump();
+    expect(await first.service.status()).toMatchObject({ roundsCompleted: 0, epsilon: 0 });
+    await first.close();
+
+    crash = false;
+    const second = await startLeader({ dir: tmp.dir, helperUrl: helper.url, cfg, helper: crashing });
+    cleanups.unshift(() => void second.close());
+    await second.service.pump();
+    expect(await second.service.status()).toMatchObject({ roundsCompleted: 1, updatesAccepted: 2 });
+    // Asked once or more before the crash, and again after it: the same bytes every time.
+    expect(shares.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(shares).size).toBe(1);
+    const h = await helper.service.status();
+    expect(h).toMatchObject({ roundsAggregated: 1 });
+    expect(h.epsilon).toBeCloseTo((await second.service.status()).epsilon, 10);
   });
 });

@@ -159,7 +159,7 @@ export function inspectDb(dbPath: string) {
 }
 
 /** Every weight of a published version, read as a device would (model.json + weights.bin). */
-export async function publishedWeights(service: FlService, version: string): Promise<{ json: ModelJson; weights: NamedArray[] }> {
+export async function publishedWeights(service: Pick<FlService, 'modelFile'>, version: string): Promise<{ json: ModelJson; weights: NamedArray[] }> {
   const jsonFile = await service.modelFile(version, 'model.json');
   const binFile = await service.modelFile(version, 'weights.bin');
   if (!jsonFile || !binFile) throw new Error(`no published model ${version}`);
@@ -168,7 +168,7 @@ export async function publishedWeights(service: FlService, version: string): Pro
 }
 
 /** The values a round trains, end to end, from a published version. */
-export async function publishedValues(service: FlService, version: string, setting: FlConfig['weights'] = 'all'): Promise<Float32Array> {
+export async function publishedValues(service: Pick<FlService, 'modelFile'>, version: string, setting: FlConfig['weights'] = 'all'): Promise<Float32Array> {
   const { json, weights } = await publishedWeights(service, version);
   return flatten(federatedWeights(json, setting).map((w) => weights.find((a) => a.name === w.name)!.data));
 }

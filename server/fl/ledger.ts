@@ -24,6 +24,10 @@ export interface Ledger {
 export function createLedger(cfg: LedgerSettings): Ledger {
   const charge: Charge = { samplingRate: cfg.cohort / cfg.population, noiseMultiplier: cfg.noiseMultiplier };
 
+  // Every request asks (is the budget spent?), and the answer changes only when a round closes: an
+  // RDP evaluation over 34 orders costs milliseconds, a lookup nothing.
+  const memo = new Map<string, number>();
+
   function spent(rounds: readonly Charge[]): number {
     if (rounds.length === 0) return 0;
     // Rounds with the same (q, z) compose as one RDP evaluation × their number: the cost stays
@@ -35,8 +39,14 @@ export function createLedger(cfg: LedgerSettings): Ledger {
       g.n++;
       groups.set(key, g);
     }
+    const key = [...groups.values()].map((g) => `${g.q}/${g.z}/${g.n}`).join(' ');
+    const known = memo.get(key);
+    if (known !== undefined) return known;
     const total = [...groups.values()].map((g) => rdp(g.q, g.z, g.n)).reduce((a, b) => a.map((v, i) => v + b[i]));
-    return epsilon(total, cfg.delta).epsilon;
+    const eps = epsilon(total, cfg.delta).epsilon;
+    if (memo.size > 64) memo.clear();
+    memo.set(key, eps);
+    return eps;
   }
 
   return {

@@ -1,10 +1,10 @@
 // The endpoints' answers in the wire format (src/sync/wire.ts), built from stored rows.
-import type { FlStatus, ModelInfo, RoundInfo, UpdateReceipt } from '../../src/sync/wire';
+import type { Aggregation, FlStatus, ModelInfo, RoundInfo, SecAggRound, UpdateReceipt } from '../../src/sync/wire';
 import { scaleFor } from '../../src/privacy/fixed-point';
 import type { ModelJson } from '../../src/model/plain/artifact';
 import type { FlConfig } from './config';
 import { federatedWeights, updateLength } from './models';
-import type { ModelRow, RoundRow } from './store';
+import type { FlStore, ModelRow, RoundRow } from './store';
 
 interface RoundState {
   /** The open round; null once training has stopped. */
@@ -13,9 +13,11 @@ interface RoundState {
   model: ModelRow;
   /** Uploads the open round has accepted. */
   received: number;
+  /** Two-aggregator mode: what a device needs to build its report (null: the helper never answered). */
+  secagg?: SecAggRound | null;
 }
 
-export function roundInfo(cfg: FlConfig, { round, model, received }: RoundState, now: () => number): RoundInfo {
+export function roundInfo(cfg: FlConfig, { round, model, received, secagg }: RoundState, now: () => number): RoundInfo {
   const json = JSON.parse(model.json) as ModelJson;
   const common = {
     model: { version: model.version, sha256: model.sha256 },
@@ -25,13 +27,33 @@ export function roundInfo(cfg: FlConfig, { round, model, received }: RoundState,
     length: updateLength(json, cfg.weights),
     encoding: 'int16-fixed' as const,
     scale: scaleFor(cfg.clipNorm),
+    ...(secagg === undefined ? { aggregation: 'central' as const } : { aggregation: 'two-aggregator' as const, secagg }),
   };
   if (!round) return { ...common, round: 0, status: 'stopped', cohort: cfg.cohort, received: 0, deadline: new Date(now()).toISOString() };
   return { ...common, round: round.id, status: 'open', cohort: round.cohort, received, deadline: new Date(round.deadline).toISOString() };
 }
 
-export function modelInfo(m: ModelRow): ModelInfo {
+function modelInfo(m: ModelRow): ModelInfo {
   return { version: m.version, sha256: m.sha256, url: `models/${encodeURIComponent(m.version)}/model.json`, round: m.round };
+}
+
+export interface ModelAnswers {
+  model(): Promise<ModelInfo>;
+  modelFile(version: string, file: string): Promise<{ body: Uint8Array | string; type: string } | null>;
+}
+
+/** `GET /model` and `GET /models/<version>/<file>`, whichever mode published the versions. */
+export function modelAnswers(store: FlStore): ModelAnswers {
+  return {
+    model: async () => modelInfo((await store.transaction((tx) => tx.latestModel()))!),
+    async modelFile(version, file) {
+      const m = await store.transaction((tx) => tx.model(version));
+      if (!m) return null;
+      if (file === 'model.json') return { body: m.json, type: 'application/json' };
+      if (file === 'weights.bin') return { body: m.weights, type: 'application/octet-stream' };
+      return null;
+    },
+  };
 }
 
 interface StatusState {
@@ -41,9 +63,10 @@ interface StatusState {
   /** ε spent so far. */
   epsilon: number;
   stopped: boolean;
+  aggregation: Aggregation;
 }
 
-export function flStatus(cfg: FlConfig, { counters, latest, model, epsilon, stopped }: StatusState): FlStatus {
+export function flStatus(cfg: FlConfig, { counters, latest, model, epsilon, stopped, aggregation }: StatusState): FlStatus {
   return {
     roundsCompleted: counters.rounds ?? 0,
     round: latest?.status === 'open' ? latest.id : null,
@@ -58,6 +81,9 @@ export function flStatus(cfg: FlConfig, { counters, latest, model, epsilon, stop
     noiseMultiplier: cfg.noiseMultiplier,
     population: cfg.population,
     model: model.version,
+    aggregation,
+    roundsAbandoned: counters.abandoned ?? 0,
+    updatesDiscarded: counters.discarded ?? 0,
   };
 }
 

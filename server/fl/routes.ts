@@ -1,14 +1,45 @@
-// The federated-learning endpoints under /api/fl (the widget's data-sync base).
+// The federated-learning endpoints under /api/fl (the widget's data-sync base): the round, the
+// model and the status for every mode, then the upload of the mode — `/update` (central) or
+// `/report` (the leader of two-aggregator mode) — and, on the helper, its own endpoints.
+import type { IncomingMessage } from 'node:http';
 import type { App } from '../app';
+import type { Router } from '../router';
 import { HttpError, readBody, sendBody, sendJson } from '../send';
 import { rateLimiter } from './rate-limit';
 import type { FlService } from './service';
-import { UPDATE_TYPE } from '../../src/sync/wire';
+import type { LeaderService } from './leader';
+import type { HelperService } from './helper';
+import { HELPER_BASE } from './helper-wire';
+import { REPORT_TYPE, UPDATE_TYPE } from '../../src/sync/wire';
 
 const FL_BASE = '/api/fl';
 
+type Reads = Pick<FlService, 'round' | 'model' | 'modelFile' | 'status'>;
+type Uploads = Pick<FlService, 'maxUploadBytes' | 'reject'>;
+
 export function mountFl(app: App, fl: FlService, opts: { uploadsPerMinute: number }): void {
-  const allow = rateLimiter(opts.uploadsPerMinute);
+  mountReads(app, fl);
+  mountUpload(app, '/update', UPDATE_TYPE, fl, opts, async (req, body) => {
+    const receipt = await fl.submit({
+      round: header(req.headers['x-shelfwise-round']),
+      model: header(req.headers['x-shelfwise-model']),
+      token: header(req.headers['x-shelfwise-token']),
+      body,
+    });
+    return { status: 202, value: receipt };
+  });
+}
+
+/** The leader: everything a device needs, and its one upload, the report. */
+export function mountLeader(app: App, fl: LeaderService, opts: { uploadsPerMinute: number }): void {
+  mountReads(app, fl);
+  mountUpload(app, '/report', REPORT_TYPE, fl, opts, async (_req, body) => {
+    const { status, receipt } = await fl.submitReport(body);
+    return { status, value: receipt };
+  });
+}
+
+function mountReads(app: App, fl: Reads): void {
   app
     .route('GET', `${FL_BASE}/round`, async ({ req, res }) => sendJson(req, res, 200, await fl.round()))
     .route('GET', `${FL_BASE}/model`, async ({ req, res }) => sendJson(req, res, 200, await fl.model()))
@@ -20,30 +51,54 @@ export function mountFl(app: App, fl: FlService, opts: { uploadsPerMinute: numbe
       if (!found) throw new HttpError(404, 'no such model file');
       // A published version never changes: cache it for good.
       sendBody(req, res, { status: 200, type: found.type, body: Buffer.from(found.body), headers: { 'Cache-Control': 'public, max-age=31536000, immutable' } });
-    })
-    .route('POST', `${FL_BASE}/update`, async ({ req, res }) => {
-      try {
-        // First, so that every request from a flooding address counts, whatever else is wrong with it.
-        if (!allow(req.socket.remoteAddress ?? 'unknown')) throw new HttpError(429, 'too many uploads from this address; try again in a minute');
-        const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-        if (type !== UPDATE_TYPE) throw new HttpError(415, `content-type must be ${UPDATE_TYPE}`);
-        const body = await readBody(req, await fl.maxUploadBytes());
-        const receipt = await fl.submit({
-          round: header(req.headers['x-shelfwise-round']),
-          model: header(req.headers['x-shelfwise-model']),
-          token: header(req.headers['x-shelfwise-token']),
-          body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-        });
-        sendJson(req, res, 202, receipt);
-      } catch (err) {
-        // The unread rest of an oversize body is not worth receiving: hang up once answered.
-        if (err instanceof HttpError && err.status === 413) res.setHeader('Connection', 'close');
-        // A flood is refused without touching the database (each count is a synced write).
-        if (!(err instanceof HttpError && err.status === 429)) await fl.reject().catch(() => {});
-        // The app answers HttpErrors as 4xx JSON; anything else is our bug, not the client's.
-        throw err;
-      }
     });
+}
+
+type Accept = (req: IncomingMessage, body: Uint8Array) => Promise<{ status: number; value: unknown }>;
+
+function mountUpload(app: App, path: string, type: string, fl: Uploads, opts: { uploadsPerMinute: number }, accept: Accept): void {
+  const allow = rateLimiter(opts.uploadsPerMinute);
+  app.route('POST', `${FL_BASE}${path}`, async ({ req, res }) => {
+    try {
+      // First, so that every request from a flooding address counts, whatever else is wrong with it.
+      if (!allow(req.socket.remoteAddress ?? 'unknown')) throw new HttpError(429, 'too many uploads from this address; try again in a minute');
+      const got = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (got !== type) throw new HttpError(415, `content-type must be ${type}`);
+      const body = await readBody(req, await fl.maxUploadBytes());
+      const { status, value } = await accept(req, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+      sendJson(req, res, status, value);
+    } catch (err) {
+      // The unread rest of an oversize body is not worth receiving: hang up once answered.
+      if (err instanceof HttpError && err.status === 413) res.setHeader('Connection', 'close');
+      // A flood is refused without touching the database (each count is a synced write).
+      if (!(err instanceof HttpError && err.status === 429)) await fl.reject().catch(() => {});
+      // The app answers HttpErrors as 4xx JSON; anything else is our bug, not the client's.
+      throw err;
+    }
+  });
+}
+
+/** The helper's endpoints; with a token set, only a caller presenting it (the leader) may post. */
+export function mountHelper(router: Pick<Router, 'route'>, helper: HelperService, opts: { token: string | undefined }): void {
+  const authorized = (req: IncomingMessage) => {
+    if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) throw new HttpError(401, 'the helper takes reports from its leader only (bearer token)');
+  };
+  const json = async (req: IncomingMessage, limit: number): Promise<unknown> => {
+    authorized(req);
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') throw new HttpError(415, 'content-type must be application/json');
+    try {
+      return JSON.parse((await readBody(req, limit)).toString('utf8'));
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(400, 'the body is not JSON');
+    }
+  };
+  router
+    .route('GET', `${HELPER_BASE}/config`, async ({ req, res }) => sendJson(req, res, 200, await helper.config()))
+    .route('GET', `${HELPER_BASE}/status`, async ({ req, res }) => sendJson(req, res, 200, await helper.status()))
+    .route('POST', `${HELPER_BASE}/seeds`, async ({ req, res }) => sendJson(req, res, 200, await helper.storeSeeds(await json(req, 1 << 20))))
+    .route('POST', `${HELPER_BASE}/aggregate`, async ({ req, res }) => sendJson(req, res, 200, await helper.aggregate(await json(req, 4 << 20))));
 }
 
 function header(v: string | string[] | undefined): string | undefined {

@@ -2,16 +2,16 @@
 // it, and once a round's cohort is in, re-clips, sums and noises the updates itself. The round
 // lifecycle (rounds.ts), the privacy ledger (ledger.ts), publishing (publish.ts) and the answers
 // (responses.ts) do not depend on that. Every state change happens inside one store transaction.
-import type { ModelInfo, RoundInfo, FlStatus, UpdateReceipt } from '../../src/sync/wire';
+import type { RoundInfo, FlStatus, UpdateReceipt } from '../../src/sync/wire';
 import type { ModelJson } from '../../src/model/plain/artifact';
 import { aggregate } from '../../src/privacy/aggregate';
 import { decodeUpdate, l2norm, scaleFor } from '../../src/privacy/fixed-point';
 import { cryptoUniform, type Uniform } from '../../src/privacy/noise';
 import { checkFlConfig, type FlConfig } from './config';
 import { createLedger } from './ledger';
-import { readInitialModel, updateLength } from './models';
+import { seedModel, updateLength } from './models';
 import { createPublisher } from './publish';
-import { flStatus, modelInfo, receipt, roundInfo } from './responses';
+import { flStatus, modelAnswers, receipt, roundInfo, type ModelAnswers } from './responses';
 import { createRounds } from './rounds';
 import type { FlStore, FlTx, RoundRow } from './store';
 import { HttpError } from '../send';
@@ -26,10 +26,8 @@ interface UploadInput {
   body: Uint8Array;
 }
 
-export interface FlService {
+export interface FlService extends ModelAnswers {
   round(): Promise<RoundInfo>;
-  model(): Promise<ModelInfo>;
-  modelFile(version: string, file: string): Promise<{ body: Uint8Array | string; type: string } | null>;
   status(): Promise<FlStatus>;
   submit(input: UploadInput): Promise<UpdateReceipt>;
   /** Largest valid upload, in bytes (the HTTP layer refuses bigger bodies before reading them). */
@@ -70,27 +68,20 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
   }
 
   await store.transaction(async (tx) => {
-    if (!(await tx.latestModel())) await tx.insertModel(readInitialModel(initialModel, now()));
+    await seedModel(tx, initialModel, now());
     await rounds.current(tx);
   });
 
   return {
     round: () => store.transaction(currentInfo),
-    model: async () => modelInfo((await store.transaction((tx) => tx.latestModel()))!),
-    async modelFile(version, file) {
-      const m = await store.transaction((tx) => tx.model(version));
-      if (!m) return null;
-      if (file === 'model.json') return { body: m.json, type: 'application/json' };
-      if (file === 'weights.bin') return { body: m.weights, type: 'application/octet-stream' };
-      return null;
-    },
+    ...modelAnswers(store),
     status: () =>
       store.transaction(async (tx) => {
         const counters = await tx.counters();
         const latest = await tx.latestRound();
         const model = (await tx.latestModel())!;
         const aggregated = await tx.aggregatedRounds();
-        return flStatus(cfg, { counters, latest, model, epsilon: ledger.spent(aggregated), stopped: ledger.stopReason(aggregated) !== null });
+        return flStatus(cfg, { counters, latest, model, epsilon: ledger.spent(aggregated), stopped: ledger.stopReason(aggregated) !== null, aggregation: 'central' });
       }),
     maxUploadBytes: async () => 2 * (await store.transaction(currentInfo)).length,
     reject: () => store.transaction((tx) => tx.bump('rejected')),

@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS updates (
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, round INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS optimizer_state (model_version TEXT PRIMARY KEY, state BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS updates_by_token ON updates (token);
+CREATE TABLE IF NOT EXISTS report_digests (token TEXT PRIMARY KEY, round INTEGER NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS forwarded (token TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 interface RoundDb {
@@ -113,7 +117,18 @@ function sqliteTx(db: Database.Database): FlTx {
     countUpdates: db.prepare('SELECT COUNT(*) AS n FROM updates WHERE round = ?'),
     updates: db.prepare('SELECT payload FROM updates WHERE round = ? ORDER BY received_at, token'),
     deleteUpdates: db.prepare('DELETE FROM updates WHERE round = ?'),
-    aggregated: db.prepare("SELECT sampling_rate, noise_multiplier FROM rounds WHERE status = 'aggregated' ORDER BY id"),
+    deleteForwarded: db.prepare('DELETE FROM forwarded WHERE token IN (SELECT token FROM updates WHERE round = ?)'),
+    uploadTokens: db.prepare('SELECT token FROM updates WHERE round = ? ORDER BY received_at, token'),
+    upload: db.prepare('SELECT round, payload FROM updates WHERE token = ?'),
+    deleteUpload: db.prepare('DELETE FROM updates WHERE token = ?'),
+    deleteOneForwarded: db.prepare('DELETE FROM forwarded WHERE token = ?'),
+    reportDigest: db.prepare('SELECT round, sha256 FROM report_digests WHERE token = ?'),
+    insertReportDigest: db.prepare('INSERT INTO report_digests (token, round, sha256) VALUES (?, ?, ?)'),
+    unforwarded: db.prepare('SELECT token, payload FROM updates WHERE round = ? AND token NOT IN (SELECT token FROM forwarded) ORDER BY received_at, token LIMIT ?'),
+    markForwarded: db.prepare('INSERT OR IGNORE INTO forwarded (token) VALUES (?)'),
+    meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    aggregated: db.prepare("SELECT sampling_rate, noise_multiplier FROM rounds WHERE status IN ('aggregated', 'refused') ORDER BY id"),
     optimizerState: db.prepare('SELECT state FROM optimizer_state WHERE model_version = ?'),
     clearOptimizerState: db.prepare('DELETE FROM optimizer_state'),
     insertOptimizerState: db.prepare('INSERT INTO optimizer_state (model_version, state) VALUES (?, ?)'),
@@ -147,7 +162,28 @@ function sqliteTx(db: Database.Database): FlTx {
     },
     countUpdates: async (round) => (q.countUpdates.get(round) as { n: number }).n,
     updates: async (round) => (q.updates.all(round) as { payload: Buffer }[]).map((r) => new Uint8Array(r.payload)),
-    deleteUpdates: async (round) => void q.deleteUpdates.run(round),
+    deleteUpdates: async (round) => {
+      q.deleteForwarded.run(round);
+      q.deleteUpdates.run(round);
+    },
+    uploadTokens: async (round) => (q.uploadTokens.all(round) as { token: string }[]).map((r) => r.token),
+    upload: async (token) => {
+      const r = q.upload.get(token) as { round: number; payload: Buffer } | undefined;
+      return r ? { round: r.round, payload: new Uint8Array(r.payload) } : null;
+    },
+    deleteUpload: async (token) => {
+      q.deleteOneForwarded.run(token);
+      q.deleteUpload.run(token);
+    },
+    reportDigest: async (token) => (q.reportDigest.get(token) as { round: number; sha256: string } | undefined) ?? null,
+    insertReportDigest: async (token, round, sha256) => void q.insertReportDigest.run(token, round, sha256),
+    unforwarded: async (round, limit) =>
+      (q.unforwarded.all(round, limit) as { token: string; payload: Buffer }[]).map((r) => ({ token: r.token, payload: new Uint8Array(r.payload) })),
+    markForwarded: async (tokens) => {
+      for (const t of tokens) q.markForwarded.run(t);
+    },
+    meta: async (key) => (q.meta.get(key) as { value: string } | undefined)?.value ?? null,
+    setMeta: async (key, value) => void q.setMeta.run(key, value),
     aggregatedRounds: async () =>
       (q.aggregated.all() as { sampling_rate: number; noise_multiplier: number }[]).map((r) => ({
         samplingRate: r.sampling_rate,

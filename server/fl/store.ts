@@ -3,7 +3,9 @@
 // asynchronous so a PostgreSQL backend (several server instances, `SELECT … FOR UPDATE` in
 // lockRound) can implement it as-is; SQLite (sqlite-store.ts) is the embedded default.
 
-type RoundStatus = 'open' | 'aggregated' | 'abandoned';
+/** 'refused': the decoded sum failed the range check (two-aggregator mode): nothing was published,
+ *  but a noisy aggregate was computed, so the round is charged like an aggregated one. */
+type RoundStatus = 'open' | 'aggregated' | 'abandoned' | 'refused';
 
 export interface RoundRow {
   id: number;
@@ -46,12 +48,28 @@ export interface FlTx {
   insertUpdate(round: number, token: string, payload: Uint8Array, at: number): Promise<boolean>;
   countUpdates(round: number): Promise<number>;
   updates(round: number): Promise<Uint8Array[]>;
+  /** The tokens (report ids) of a round's stored uploads, in order. */
+  uploadTokens(round: number): Promise<string[]>;
+  /** One stored upload by its token, while its round keeps it. */
+  upload(token: string): Promise<{ round: number; payload: Uint8Array } | null>;
+  /** Deletes one upload (a report the helper refused); its token stays used. */
+  deleteUpload(token: string): Promise<void>;
+  /** A report's digest, kept for good, so that a resent report is recognised after its round closed. */
+  reportDigest(token: string): Promise<{ round: number; sha256: string } | null>;
+  insertReportDigest(token: string, round: number, sha256: string): Promise<void>;
+  /** Stored uploads whose sealed seeds the helper has not yet acknowledged, oldest first. */
+  unforwarded(round: number, limit: number): Promise<{ token: string; payload: Uint8Array }[]>;
+  markForwarded(tokens: readonly string[]): Promise<void>;
+  /** Small named values (the helper's last configuration, a round's ring width). */
+  meta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
   /** Individual updates are deleted once aggregated: only the noisy aggregate is kept. */
   deleteUpdates(round: number): Promise<void>;
   /** The server optimizer's state after publishing `version` (null: none, e.g. plain FedAvg). */
   optimizerState(version: string): Promise<Uint8Array | null>;
   /** Keeps `state` as the state after `version`; only the latest version's state is kept. */
   saveOptimizerState(version: string, state: Uint8Array): Promise<void>;
+  /** Rounds that released a noisy aggregate (aggregated or refused): what the ledger charges. */
   aggregatedRounds(): Promise<Pick<RoundRow, 'samplingRate' | 'noiseMultiplier'>[]>;
   bump(counter: string, by?: number): Promise<void>;
   counters(): Promise<Record<string, number>>;

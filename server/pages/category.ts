@@ -23,7 +23,11 @@ export function categoryPage(ctx: PageContext, category: Category, subcategory?:
       <p class="muted">${items.length} products</p>
     </header>
     ${subcategoryChips(ctx, category, subcategory)}
-    ${productGrid(ctx, slug, items)}`;
+    ${productGrid(ctx, slug, items)}
+    <section class="shelf">
+      <h2>Picked for you</h2>
+      <div data-shelfwise-slot="for-you" data-shelfwise-count="8"></div>
+    </section>`;
   return {
     title: name,
     content,

@@ -1,4 +1,5 @@
-// "/p/<id>": product detail with view_item, add-to-cart/wishlist, and the "related" shelf.
+// "/p/<id>": product detail with view_item, add-to-cart/wishlist, the "related" shelf (more like
+// it) and the cross-sell shelf (what goes with it).
 import { findSubcategory, type CatalogItem } from '../catalog';
 import { escapeHtml, formatPrice } from '../html';
 import type { PageContext } from '../page-context';
@@ -34,6 +35,10 @@ export function productPage(ctx: PageContext, item: CatalogItem): Page {
     <section class="shelf">
       <h2>You may also like</h2>
       <div data-shelfwise-slot="related" data-shelfwise-count="6" data-shelfwise-context-item="${id}"></div>
+    </section>
+    <section class="shelf">
+      <h2>Goes well with</h2>
+      <div data-shelfwise-slot="cross-sell" data-shelfwise-count="6" data-shelfwise-context-items="${id}"></div>
     </section>`;
   return {
     title: item.item_name,

@@ -107,7 +107,11 @@ export function productScript(item: Ga4PushItem, currency: string): string {
 })();`;
 }
 
-/** Renders the cart from localStorage; remove_from_cart; purchase on "Place order". */
+/**
+ * Renders the cart from localStorage; remove_from_cart; purchase on "Place order". A cart with
+ * items turns the shelf placeholder into a cross-sell slot whose context is the cart's ids (the
+ * first 20) and asks the widget to render it; the shelf keeps what it showed as lines are removed.
+ */
 export function cartScript(currency: string, linkQuery: string): string {
   return `(function () {
   var currency = ${jsonForScript(currency)};
@@ -151,6 +155,15 @@ export function cartScript(currency: string, linkQuery: string): string {
     li.append(img, info, qty, price, remove);
     return li;
   }
+  function crossSell(lines) {
+    var slot = document.getElementById('cart-cross-sell');
+    if (lines.length === 0 || slot.hasAttribute('data-shelfwise-slot')) return;
+    slot.setAttribute('data-shelfwise-context-items', lines.slice(0, 20).map(function (l) { return l.item_id; }).join(','));
+    slot.setAttribute('data-shelfwise-slot', 'cross-sell');
+    document.getElementById('cart-shelf').hidden = false;
+    window.shelfwise = window.shelfwise || [];
+    shelfwise.push(['render']);
+  }
   function render() {
     var lines = window.storefrontCart.lines();
     list.replaceChildren.apply(list, lines.map(row));
@@ -158,6 +171,7 @@ export function cartScript(currency: string, linkQuery: string): string {
     empty.hidden = lines.length > 0;
     content.hidden = lines.length === 0;
     button.disabled = lines.length === 0;
+    crossSell(lines);
   }
   button.addEventListener('click', function () {
     var lines = window.storefrontCart.lines();
@@ -168,6 +182,7 @@ export function cartScript(currency: string, linkQuery: string): string {
     window.storefrontCart.clear();
     document.getElementById('order-id').textContent = transactionId;
     document.getElementById('order-thanks').hidden = false;
+    document.getElementById('cart-shelf').hidden = true;
     content.hidden = true;
   });
   render();

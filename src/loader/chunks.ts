@@ -1,5 +1,5 @@
 // Where the lazily loaded parts live. The build writes their hashed names into the loader.
-declare const __SHELFWISE_CHUNKS__: { ui: string; store: string; worker: string };
+declare const __SHELFWISE_CHUNKS__: { ui: string; store: string; rank: string; worker: string };
 
 export type Chunk = keyof typeof __SHELFWISE_CHUNKS__;
 

@@ -11,7 +11,8 @@ function api(state: ConsentState = 'granted', overrides: Partial<CommandDeps> = 
     record: vi.fn(),
     consent: { state: vi.fn(() => state), choose: vi.fn() },
     render: vi.fn(),
-    workerDebug: vi.fn(async (): Promise<DebugInfo> => ({
+    shopper: vi.fn(),
+    modelDebug: vi.fn(async (): Promise<DebugInfo> => ({
       backend: 'webgl',
       modelVersion: 'v3',
       events: 42,
@@ -32,6 +33,13 @@ describe('shelfwise.push', () => {
     const { api: sw, deps } = api();
     sw.push(['track', 'view_item', VIEW]);
     expect(deps.record).toHaveBeenCalledWith([expect.objectContaining({ type: 'view_item', item_id: 'sku1', category: 'Shoes', source: 'command' })]);
+  });
+
+  test("'privacy' and 'labels' go to the shopper's controls as given", () => {
+    const { api: sw, deps } = api();
+    const strings = { why: 'Pourquoi ?' };
+    sw.push(['privacy'], ['labels', strings], ['labels', 'fr', strings]);
+    expect(deps.shopper.mock.calls).toEqual([[['privacy']], [['labels', strings]], [['labels', 'fr', strings]]]);
   });
 
   test("'consent' passes a valid choice on, and 'render' looks for new slots", () => {
@@ -77,19 +85,19 @@ describe('shelfwise.debug', () => {
       slots: [{ slot: 'home', source: 'model', shown: ['a'], ms: 12 }],
       warnings: ['shelfwise.push: unknown command "nope"'],
     });
-    expect(deps.workerDebug).toHaveBeenCalledOnce();
+    expect(deps.modelDebug).toHaveBeenCalledOnce();
   });
 
   test('without consent: no worker is asked (or started), and the report says none', async () => {
     for (const state of ['pending', 'denied'] as const) {
       const { api: sw, deps } = api(state);
       expect(await sw.debug()).toMatchObject({ backend: 'none', modelVersion: null, events: 0, timings: {}, contribution: { lastRound: null, outcome: null }, consent: state });
-      expect(deps.workerDebug).not.toHaveBeenCalled();
+      expect(deps.modelDebug).not.toHaveBeenCalled();
     }
   });
 
   test('a worker that fails to answer is reported, and the rest of the report stands', async () => {
-    const { api: sw } = api('granted', { workerDebug: vi.fn(() => Promise.reject(new Error('worker failed: could not load'))) });
+    const { api: sw } = api('granted', { modelDebug: vi.fn(() => Promise.reject(new Error('worker failed: could not load'))) });
     const report = await sw.debug();
     expect(report).toMatchObject({ backend: 'none', events: 0, consent: 'granted', warnings: ['worker failed: could not load'] });
     expect(report.slots).toHaveLength(1);

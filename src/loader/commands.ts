@@ -23,8 +23,11 @@ export interface CommandDeps {
   consent: Pick<Consent, 'state' | 'choose'>;
   /** Looks for slots added since the last look. */
   render(): void;
-  /** The model worker's own report (it starts the worker). */
-  workerDebug(): Promise<DebugInfo>;
+  /** The shopper's controls: `['privacy']` opens the "Your data" panel; `['labels', {…}]` or
+   *  `['labels', 'fr', {…}]` are a merchant's strings (src/ui/messages.ts). */
+  shopper(command: unknown[]): void;
+  /** The ranking chunk's report of the model and the learning (it loads the chunk, not the model). */
+  modelDebug(): Promise<DebugInfo>;
   slots(): SlotStatus[];
   warnings(): string[];
   warn(error: unknown): void;
@@ -37,6 +40,7 @@ export function createApi(deps: CommandDeps): ShelfwiseApi {
     if (cmd[0] === 'track') deps.record(eventsFromTrackCommand(cmd));
     else if (cmd[0] === 'consent' && (cmd[1] === 'granted' || cmd[1] === 'denied')) deps.consent.choose(cmd[1]);
     else if (cmd[0] === 'render') deps.render();
+    else if (cmd[0] === 'privacy' || cmd[0] === 'labels') deps.shopper(cmd);
     else warn(`shelfwise.push: unknown command ${JSON.stringify(cmd[0])}`);
   }
   return {
@@ -53,7 +57,7 @@ export function createApi(deps: CommandDeps): ShelfwiseApi {
     async debug() {
       const granted = deps.consent.state() === 'granted';
       const info = granted
-        ? await deps.workerDebug().catch((e: unknown) => {
+        ? await deps.modelDebug().catch((e: unknown) => {
             warn(e);
             return null;
           })

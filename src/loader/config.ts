@@ -14,6 +14,8 @@ export interface LoaderConfig {
   base: string;
   modelUrl: string;
   backends: BackendName[];
+  /** Learning may run on a GPU emulated in software: only when the site names its backends itself. */
+  softwareGpu: boolean;
   /** How long a slot with history waits for the on-device ranking before showing what it has. */
   rankBudgetMs: number;
   /** Candidates fetched per slot, re-ranked, then cut to the slot's count. */
@@ -39,6 +41,7 @@ export function readConfig(data: DOMStringMap, scriptSrc: string, pageUrl: strin
     base,
     modelUrl: new URL(data.model ?? 'model/model.json', base).href,
     backends: backends.length ? backends : BACKENDS,
+    softwareGpu: backends.length > 0,
     rankBudgetMs: int(data.rankBudget, 1500, 0, 60000),
     candidateLimit: int(data.candidateLimit, 50, 1, 100),
   };

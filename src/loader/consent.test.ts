@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { CONSENT_KEY } from '../shared/storage-keys';
+import { CONSENT_KEY, PAUSED_KEY } from '../shared/storage-keys';
 import type { ConsentMode } from './config';
 import { createConsent, readChoice, resolveConsent, saveChoice, type ConsentDeps } from './consent';
 import { blockedStorage, memoryStorage } from './test-storage';
@@ -154,5 +154,48 @@ describe('Consent Mode signals', () => {
     regranted.consent.signal({ command: 'update', state: 'granted' });
     regranted.consent.signal({ command: 'update', state: 'denied' });
     expect(regranted.consent.state()).toBe('denied');
+  });
+});
+
+describe('where the state came from, and pausing', () => {
+  test('the source is the site’s mode, GPC, Consent Mode or the shopper’s choice (remembered or made here)', () => {
+    expect(consentWith('opt-out').consent.source()).toBe('site');
+    expect(consentWith('opt-in', { saved: 'granted' }).consent.source()).toBe('choice');
+    expect(consentWith('opt-out', { gpc: true, saved: 'granted' }).consent.source()).toBe('gpc');
+    const cm = consentWith('opt-in');
+    cm.consent.signal({ command: 'update', state: 'granted' });
+    expect(cm.consent.source()).toBe('consent-mode');
+    void cm.consent.choose('denied');
+    expect(cm.consent.source()).toBe('choice');
+    const gpc = consentWith('opt-out', { gpc: true });
+    void gpc.consent.choose('granted');
+    expect(gpc.consent.source()).toBe('gpc');
+  });
+
+  test('a pause keeps consent, stops granted(), is remembered, and puts the shelves back in the server order', async () => {
+    const { consent, storage, calls } = consentWith('opt-out');
+    consent.pause(true);
+    expect(consent.state()).toBe('granted');
+    expect(consent.granted()).toBe(false);
+    expect(consent.paused()).toBe(true);
+    expect(storage.getItem(PAUSED_KEY)).toBe('1');
+    await settle();
+    expect(calls).toEqual(['unpersonalize']); // nothing is forgotten
+    expect(consentWith('opt-out', { storage }).consent.granted()).toBe(false); // the next page
+    consent.pause(false);
+    expect(consent.granted()).toBe(true);
+    expect(storage.getItem(PAUSED_KEY)).toBeNull();
+  });
+
+  test('a denial’s promise resolves once everything is forgotten', async () => {
+    const { consent, calls } = consentWith('opt-out');
+    await consent.choose('denied');
+    expect(calls).toEqual(['forget', 'unpersonalize']);
+  });
+
+  test('blocked storage still pauses this page', () => {
+    const { consent } = consentWith('opt-out', { storage: blockedStorage() });
+    consent.pause(true);
+    expect(consent.granted()).toBe(false);
   });
 });

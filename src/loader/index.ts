@@ -1,7 +1,7 @@
 // The script-tag entry: the one place that touches the page (window.shelfwise, the dataLayer,
 // the DOM, web storage, page events). It only wires the parts together; each part gets what it
-// needs as arguments. It stays a few KB: the store, the UI and the worker (TF.js and the model)
-// are loaded only when needed.
+// needs as arguments. It stays a few KB: the store, the UI and the ranking (the model, and TF.js
+// for learning after it in idle time) are loaded only when needed.
 import { hookDataLayer } from '../capture';
 import { DB_NAME } from '../shared/storage-keys';
 import { carryOver, stashOnLeave } from './carry-over';
@@ -9,17 +9,17 @@ import { chunkUrl, load } from './chunks';
 import { createApi, dataLayerHandler } from './commands';
 import { readConfig } from './config';
 import { createConsent } from './consent';
-import { contributeOnce } from './contribute';
 import { createLazy, deleteDatabase } from './lazy';
 import { clearOutbox } from './outbox';
 import { createRecording } from './recording';
 import { runSlot, type UiModule } from './slot';
 import { slotDeps } from './slot-deps';
+import { afterShelvesOnce } from './after-shelves';
 import { createSlots } from './slots';
 import { createWarnings } from './warnings';
-import { startWorker } from './worker-client';
 
 type StoreModule = typeof import('../store');
+type RankModule = typeof import('../rank-on-page');
 
 function webStorage(name: 'localStorage' | 'sessionStorage'): Storage | null {
   try {
@@ -34,6 +34,18 @@ function idle(fn: () => void): void {
   else setTimeout(fn, 200);
 }
 
+/** Time from a shelf's candidates to the frame after it was rendered, as a performance measure
+ *  `shelfwise:shelf` (detail: slot and source) that the page's own monitoring can read. */
+function shown(slot: string, source: string, since: number): void {
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      try {
+        performance.measure('shelfwise:shelf', { start: since, detail: { slot, source } });
+      } catch {}
+    }),
+  );
+}
+
 function main(script: HTMLScriptElement | null): void {
   const cfg = readConfig(script?.dataset ?? {}, script?.src ?? '', location.href);
   const w = window as unknown as { shelfwise?: unknown; dataLayer?: unknown };
@@ -42,10 +54,20 @@ function main(script: HTMLScriptElement | null): void {
   const { warn, list: warnings } = createWarnings();
   const lazy = createLazy({
     openStore: () => load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME })),
-    startWorker: () => startWorker(chunkUrl(cfg.base, 'worker')),
-    init: { modelUrl: cfg.modelUrl, syncUrl: cfg.sync, backends: cfg.backends, dbName: DB_NAME },
+    openPage: (store) =>
+      load<RankModule>(chunkUrl(cfg.base, 'rank')).then((m) =>
+        m.createPage({
+          store,
+          shipped: cfg.modelUrl,
+          sync: cfg.sync,
+          backends: cfg.backends,
+          softwareGpu: cfg.softwareGpu,
+          workerUrl: chunkUrl(cfg.base, 'worker'),
+          dbName: DB_NAME,
+          warn,
+        }),
+      ),
     deleteDatabase: () => deleteDatabase(indexedDB, DB_NAME),
-    warn,
   });
   const consent = createConsent({
     mode: cfg.consentMode,
@@ -60,18 +82,29 @@ function main(script: HTMLScriptElement | null): void {
     warn,
   });
   const { granted } = consent;
-  const recording = createRecording({ granted, store: lazy.store, idle, warmUp: lazy.worker, warn });
+  const recording = createRecording({
+    granted,
+    store: lazy.store,
+    idle,
+    warmUp: () => lazy.page().then((p) => p.prepare()).catch(warn),
+    relearn: () => lazy.loaded()?.then((p) => p.relearn()).catch(warn),
+    warn,
+  });
   const ui = () => load<UiModule>(chunkUrl(cfg.base, 'ui'));
-  const perSlot = slotDeps({ cfg, granted, store: lazy.store, worker: lazy.worker, ui, record: recording.record, flush: recording.flush, warn });
+  const host = { consent, store: lazy.store, lang: script?.dataset.lang, labels: [] };
+  const perSlot = slotDeps({ cfg, granted, store: lazy.store, page: lazy.page, ui, host, record: recording.record, flush: recording.flush, shown, warn });
   const elements = () => document.querySelectorAll<HTMLElement>('[data-shelfwise-slot]');
-  const settled = contributeOnce({ enabled: !!cfg.sync, running: lazy.running, granted, idle, warn });
+  const settled = afterShelvesOnce({ loaded: lazy.loaded, granted, idle, warn });
   const slots = createSlots({ elements, run: (el) => runSlot(el, perSlot), settled, warn });
-  const workerDebug = () => lazy.worker().call('debug');
-  const api = createApi({ record: recording.record, consent, render: slots.scan, workerDebug, slots: slots.statuses, warnings, warn });
+  const modelDebug = () => lazy.page().then((p) => p.debug());
+  const shopper = (cmd: unknown[]) => void ui().then((m) => m.command(host, cmd), warn);
+  const api = createApi({ record: recording.record, consent, render: slots.scan, shopper, modelDebug, slots: slots.statuses, warnings, warn });
 
   w.shelfwise = api;
   api.push(...queued);
   consent.start();
+  // Opening the database takes a while; a shelf on this page will ask it whether to personalize.
+  if (granted()) void lazy.store();
   // What the previous page of this tab captured but could not write before it was left.
   void carryOver({ storage: session, granted, store: lazy.store, record: recording.record, warn });
   addEventListener('pagehide', stashOnLeave({ storage: session, granted, unsaved: recording.unsaved }));

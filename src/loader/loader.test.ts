@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { readConfig } from './config';
-import { cachedScores, orderByScores } from './order';
 import { createRecorder } from './recorder';
 import { cleanCandidates } from './candidates';
 import type { StoredEvent } from '../shared/types';
@@ -14,25 +13,19 @@ describe('readConfig', () => {
     expect(cfg.modelUrl).toBe('https://cdn.example/sw/model/model.json');
     expect(cfg.consentMode).toBe('opt-out');
     expect(cfg.backends).toEqual(['webgpu', 'webgl', 'cpu']);
+    // WebGPU and WebGL by default, but not emulated in software: only a site naming its backends asks for that.
+    expect(cfg.softwareGpu).toBe(false);
     expect(cfg.sync).toBeNull();
   });
   test('reads overrides and ignores bad values', () => {
     const cfg = readConfig({ consent: 'opt-in', backends: 'cpu, bogus', rankBudget: '-5', candidateLimit: '20' }, '', page);
     expect(cfg.consentMode).toBe('opt-in');
     expect(cfg.backends).toEqual(['cpu']);
+    expect(cfg.softwareGpu).toBe(true);
+    expect(readConfig({ backends: 'webgpu,cpu' }, '', page).softwareGpu).toBe(true);
+    expect(readConfig({ backends: 'bogus' }, '', page).softwareGpu).toBe(false);
     expect(cfg.rankBudgetMs).toBe(1500);
     expect(cfg.candidateLimit).toBe(20);
-  });
-});
-
-describe('orderByScores', () => {
-  test('sorts by score, keeping the server order for ties and non-finite scores last', () => {
-    expect(orderByScores(['a', 'b', 'c', 'd'], [1, 3, 1, NaN])).toEqual(['b', 'a', 'c', 'd']);
-  });
-  test('cached scores are used only when they cover enough candidates', () => {
-    expect(cachedScores(['a', 'b'], { a: 2 })).toEqual([2, -Infinity]);
-    expect(cachedScores(['a', 'b', 'c'], { a: 2 })).toBeNull();
-    expect(cachedScores(['a'], undefined)).toBeNull();
   });
 });
 

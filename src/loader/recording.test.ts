@@ -14,6 +14,7 @@ function setup() {
     store: vi.fn(async () => ({ add })),
     idle: (fn: () => void) => void idle.push(fn),
     warmUp: vi.fn(),
+    relearn: vi.fn(),
     warn: vi.fn(),
   } satisfies RecordingDeps;
   return {
@@ -80,6 +81,23 @@ describe('createRecording', () => {
     await s.recording.flush();
     s.runIdle();
     expect(s.deps.warmUp).not.toHaveBeenCalled();
+    expect(s.deps.relearn).not.toHaveBeenCalled();
+  });
+
+  test('a dismissal, once written, asks for learning again when the page is idle, if consent still holds', async () => {
+    const s = setup();
+    s.recording.record([ev('shelfwise_dismiss')]);
+    await s.recording.flush();
+    expect(s.deps.relearn).not.toHaveBeenCalled();
+    s.runIdle();
+    expect(s.deps.relearn).toHaveBeenCalledOnce();
+    expect(s.deps.warmUp).not.toHaveBeenCalled();
+
+    s.recording.record([ev('shelfwise_dismiss', 'b')]);
+    await s.recording.flush();
+    s.setGranted(false);
+    s.runIdle();
+    expect(s.deps.relearn).toHaveBeenCalledOnce();
   });
 
   test("the store's rejection of a batch is reported", async () => {

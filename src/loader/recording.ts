@@ -1,6 +1,6 @@
 // What the page captures goes to the store only while consent is granted, checked both when an
 // event arrives and again when its batch is written (consent may be withdrawn in between).
-import { isInterest } from '../shared/events';
+import { DISMISS_EVENT, isInterest } from '../shared/events';
 import type { StoredEvent } from '../shared/types';
 import type { Store } from '../store';
 import { createRecorder, type Recorder } from './recorder';
@@ -10,8 +10,11 @@ export interface RecordingDeps {
   store(): Promise<Pick<Store, 'add'>>;
   /** Runs work when the page is idle. */
   idle(fn: () => void): void;
-  /** Starts the model worker, so the next page can personalize at once. */
+  /** Gets the model ready (its weights into the HTTP cache, its pointer into the store), so the
+   *  next page can personalize at once. */
   warmUp(): void;
+  /** Learns again (the shopper dismissed an item: the personal vector takes it in). */
+  relearn(): void;
   warn(error: unknown): void;
 }
 
@@ -21,6 +24,7 @@ export function createRecording(deps: RecordingDeps): Recorder {
     const result = await (await deps.store()).add(events);
     if (result.error) deps.warn(result.error);
     if (events.some((e) => isInterest(e.type))) deps.idle(() => deps.granted() && deps.warmUp());
+    if (events.some((e) => e.type === DISMISS_EVENT)) deps.idle(() => deps.granted() && deps.relearn());
   });
   return { ...recorder, record: (events: StoredEvent[]) => void (deps.granted() && recorder.record(events)) };
 }

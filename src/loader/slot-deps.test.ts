@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { INTEREST_EVENTS } from '../shared/events';
-import type { Candidate } from '../shared/types';
+import type { Candidate, Explanation } from '../shared/types';
+import type { Host } from '../ui/host';
+import type { Page } from '../rank-on-page';
 import type { Store } from '../store';
-import type { RankResult } from '../worker/protocol';
 import { clearSlot, reserveSlot } from './reserve';
 import { slotDeps, type SlotWiring } from './slot-deps';
-import type { WorkerClient } from './worker-client';
 
 const CFG = { candidates: 'https://shop.example/api/candidates', candidateLimit: 30, rankBudgetMs: 800 };
 const shoe: Candidate = { item_id: 'sku1', item_name: 'Runner', item_brand: 'Acme', item_category: 'Shoes', item_category2: 'Running', price: 99, image: 'x.jpg' };
@@ -14,52 +14,85 @@ function setup(opts: { history?: number } = {}) {
   let granted = true;
   const store = {
     count: vi.fn<(query: unknown) => Promise<number>>(async () => opts.history ?? 3),
-    getState: vi.fn<(key: string) => Promise<unknown>>(async () => ({ at: 1, scores: { sku1: 0.5 } })),
   };
-  const worker = {
-    call: vi.fn<(...args: unknown[]) => Promise<RankResult>>(async () => ({ scores: [0.9], backend: 'cpu', modelVersion: 'v1', history: 3, ms: 5 })),
+  const host = { labels: [] } as unknown as Host;
+  const ui = { visible: vi.fn(async (_h: Host, c: Candidate[]) => c.filter((x) => x.item_id !== 'gone')) };
+  const page = {
+    start: vi.fn(async () => {}),
+    prepare: vi.fn(async () => {}),
+    rank: vi.fn(async (_key: string, c: Candidate[]) => c.slice().reverse()),
+    cached: vi.fn(async (): Promise<Candidate[] | null> => null),
+    explain: vi.fn(async (): Promise<Explanation | null> => ({ because: [], longTerm: false })),
   };
   const wiring = {
     cfg: CFG,
     granted: () => granted,
     store: vi.fn(async () => store as unknown as Store),
-    worker: vi.fn(() => worker as unknown as WorkerClient),
-    ui: vi.fn(),
+    page: vi.fn(async () => page as unknown as Page),
+    ui: vi.fn(async () => ui as never),
+    host,
     record: vi.fn(),
     flush: vi.fn(async () => {}),
+    shown: vi.fn(),
     warn: vi.fn(),
   } satisfies SlotWiring;
-  return { deps: slotDeps(wiring), wiring, store, worker, setGranted: (g: boolean) => (granted = g) };
+  return { deps: slotDeps(wiring), wiring, store, page, ui, setGranted: (g: boolean) => (granted = g) };
 }
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
 describe('slotDeps', () => {
-  test("passes the merchant's settings and the slot mount on", () => {
+  test('asks the UI chunk (which holds the shopper’s controls) which candidates are still wanted, and hands it the host', async () => {
+    const s = setup();
+    expect(await s.deps.visible([shoe, { ...shoe, item_id: 'gone' }])).toEqual([shoe]);
+    expect(s.ui.visible).toHaveBeenCalledWith(s.wiring.host, expect.any(Array));
+    expect(s.deps.host).toBe(s.wiring.host);
+  });
+
+  test("passes the merchant's settings, the shown hook and the slot mount on", () => {
     const { deps, wiring } = setup();
-    expect(deps).toMatchObject({ endpoint: CFG.candidates, limit: 30, budgetMs: 800, ui: wiring.ui, warn: wiring.warn });
+    expect(deps).toMatchObject({ endpoint: CFG.candidates, limit: 30, budgetMs: 800, ui: wiring.ui, shown: wiring.shown, warn: wiring.warn });
     expect(deps.reserve).toBe(reserveSlot);
     expect(deps.clear).toBe(clearSlot);
   });
 
-  test('personalizes a shopper with interest history, starting the worker', async () => {
-    const { deps, wiring, store } = setup();
+  test('personalizes a shopper with interest history, getting the model ready', async () => {
+    const { deps, store, page } = setup();
     expect(await deps.personalize()).toBe(true);
     expect(store.count).toHaveBeenCalledWith({ types: INTEREST_EVENTS });
-    expect(wiring.worker).toHaveBeenCalledOnce();
+    await tick();
+    expect(page.prepare).toHaveBeenCalledOnce();
   });
 
-  test('no consent, or no history: no store, or no worker', async () => {
+  test("starts the model of a device that has one while the store counts", async () => {
+    const { deps, store, page } = setup();
+    let counted!: (n: number) => void;
+    store.count.mockImplementationOnce(() => new Promise((resolve) => (counted = resolve)));
+    const personalize = deps.personalize();
+    await tick();
+    expect(page.start).toHaveBeenCalledOnce();
+    expect(page.prepare).not.toHaveBeenCalled();
+    counted(2);
+    expect(await personalize).toBe(true);
+  });
+
+  test('no consent: neither store nor ranking; no history: the ranking chunk is fetched, no model loaded', async () => {
     const denied = setup();
     denied.setGranted(false);
     expect(await denied.deps.personalize()).toBe(false);
     expect(denied.wiring.store).not.toHaveBeenCalled();
+    expect(denied.wiring.page).not.toHaveBeenCalled();
 
     const fresh = setup({ history: 0 });
     expect(await fresh.deps.personalize()).toBe(false);
-    expect(fresh.wiring.worker).not.toHaveBeenCalled();
+    await tick();
+    expect(fresh.wiring.page).toHaveBeenCalledOnce();
+    expect(fresh.page.prepare).not.toHaveBeenCalled();
+    expect(fresh.page.start).toHaveBeenCalledOnce(); // loads nothing on a device that never ranked
   });
 
   test('consent withdrawn while the store counts: no personalization', async () => {
@@ -71,18 +104,33 @@ describe('slotDeps', () => {
     expect(await s.deps.personalize()).toBe(false);
   });
 
-  test("ranks the candidates' catalog fields only, and returns the scores", async () => {
-    const { deps, worker } = setup();
-    expect(await deps.rank('home', [shoe])).toEqual([0.9]);
-    expect(worker.call).toHaveBeenCalledWith('rank', 'home', [{ item_id: 'sku1', category: 'Shoes>Running', brand: 'Acme', name: 'Runner', price: 99 }]);
+  test('a model that fails to load is reported, not thrown', async () => {
+    const s = setup();
+    const failure = new Error('model: 404');
+    s.page.prepare.mockImplementationOnce(() => Promise.reject(failure));
+    expect(await s.deps.personalize()).toBe(true);
+    await tick();
+    expect(s.wiring.warn).toHaveBeenCalledWith(failure);
   });
 
-  test("reads a slot's cached scores under its key", async () => {
-    const { deps, store } = setup();
-    expect(await deps.cached('similar@sku9')).toEqual({ sku1: 0.5 });
-    expect(store.getState).toHaveBeenCalledWith('scores:similar@sku9');
-    store.getState.mockResolvedValueOnce(undefined);
-    expect(await deps.cached('home')).toBeUndefined();
+  test("ranks and reads an earlier page's order through the ranking chunk, under the slot's key", async () => {
+    const { deps, page } = setup();
+    const other: Candidate = { ...shoe, item_id: 'sku2' };
+    expect(await deps.rank('home', [shoe, other], [])).toEqual([other, shoe]);
+    expect(page.rank).toHaveBeenCalledWith('home', [shoe, other], []);
+    await deps.rank('cross-sell@sku7', [shoe], ['sku7']);
+    expect(page.rank).toHaveBeenLastCalledWith('cross-sell@sku7', [shoe], ['sku7']);
+    expect(await deps.cached('similar@sku9', [shoe])).toBeNull();
+    expect(page.cached).toHaveBeenCalledWith('similar@sku9', [shoe]);
+  });
+
+  test('explains only while consent is granted', async () => {
+    const s = setup();
+    expect(await s.deps.explain(shoe)).toEqual({ because: [], longTerm: false });
+    expect(s.page.explain).toHaveBeenCalledWith(shoe);
+    s.setGranted(false);
+    expect(await s.deps.explain(shoe)).toBeNull();
+    expect(s.page.explain).toHaveBeenCalledOnce();
   });
 
   test('records impressions, and clicks written at once (the page is about to be left)', () => {

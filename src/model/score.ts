@@ -9,7 +9,7 @@ import { interestRow } from '../shared/events';
 
 /** Scores [candidates] as a tensor, synchronously (callers tidy it). History is padded to the
  *  model's window so every call has the same shapes: GPU backends then compile their shaders once. */
-export function scoreTensor(
+function scoreTensor(
   w: Weights,
   cfg: ModelConfig,
   history: readonly EventLike[],

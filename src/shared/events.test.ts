@@ -1,12 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { EVENT_TYPE_ROWS, INTEREST_EVENTS, INTEREST_ROWS, interestRow, isEventName, isGa4EventName, isInterest } from './events';
+import { DISMISS_EVENT, EVENT_TYPE_ROWS, INTEREST_EVENTS, INTEREST_ROWS, interestRow, isEventName, isGa4EventName, isInterest } from './events';
 
 describe('event names', () => {
   test("a page's tags may report GA4 events only, never the widget's own", () => {
     expect(isGa4EventName('add_to_cart')).toBe(true);
     expect(isGa4EventName('shelfwise_click')).toBe(false);
     expect(isGa4EventName('shelfwise_impression')).toBe(false);
+    expect(isGa4EventName(DISMISS_EVENT)).toBe(false);
     expect(isEventName('shelfwise_click')).toBe(true);
+    expect(isEventName(DISMISS_EVENT)).toBe(true);
   });
 
   test('names are matched exactly, not through the prototype', () => {
@@ -36,7 +38,8 @@ describe('event names', () => {
       expect(interestRow(name)).toBeGreaterThan(0);
       expect(interestRow(name)).toBeLessThan(EVENT_TYPE_ROWS);
     }
-    for (const name of ['view_item_list', 'remove_from_cart', 'shelfwise_impression', 'page_view']) {
+    // A dismissal is known but is no interest row: the encoder never reads it.
+    for (const name of ['view_item_list', 'remove_from_cart', 'shelfwise_impression', DISMISS_EVENT, 'page_view']) {
       expect(isInterest(name)).toBe(false);
       expect(interestRow(name)).toBe(0);
     }

@@ -15,8 +15,8 @@ const GA4_EVENTS = [
 ] as const;
 
 /** The widget's own interactions. Only the widget records them: capture accepts GA4 names alone,
- *  so a page cannot forge them. */
-const WIDGET_EVENTS = ['shelfwise_impression', 'shelfwise_click'] as const;
+ *  so a page cannot forge them. `shelfwise_dismiss` is the shopper's "Not interested" on a card. */
+const WIDGET_EVENTS = ['shelfwise_impression', 'shelfwise_click', 'shelfwise_dismiss'] as const;
 
 type Ga4EventName = (typeof GA4_EVENTS)[number];
 export type EventName = Ga4EventName | (typeof WIDGET_EVENTS)[number];
@@ -31,7 +31,8 @@ export const isEventName = oneOf<EventName>([...GA4_EVENTS, ...WIDGET_EVENTS]);
 
 /** Interest events the model reads, by row of its event-type embedding; everything else
  *  (impressions, list views, removals) is not a sign of interest in that one item. Row 0 is
- *  padding. Trained weights depend on these rows: changing one invalidates every shipped model. */
+ *  padding. Trained weights depend on these rows: changing one invalidates every shipped model.
+ *  A dismissal is no row here: the encoder never reads it, learning uses it as a negative. */
 export const INTEREST_ROWS = {
   view_item: 1,
   select_item: 2,
@@ -55,3 +56,6 @@ export const isInterest = oneOf(INTEREST_EVENTS);
 export function interestRow(type: string): number {
   return isInterest(type) ? INTEREST_ROWS[type] : 0;
 }
+
+/** The shopper's "Not interested": learning takes it as a strong negative, every shelf drops the item. */
+export const DISMISS_EVENT = 'shelfwise_dismiss' satisfies EventName;

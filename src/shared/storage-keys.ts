@@ -13,8 +13,18 @@ export const OUTBOX_KEY = 'shelfwise:outbox';
 /** `state` store: the device's last federated contribution (round and newest record id). */
 export const LAST_CONTRIBUTION_KEY = 'fl:last';
 
+/** `state` store: every round this device took part in (round, time, bytes sent), newest last,
+ *  bounded; never what was sent. The shopper's data panel shows it. */
+export const CONTRIBUTIONS_KEY = 'fl:rounds';
+
+/** localStorage: the shopper paused personalization ("1"); like the consent key, a choice and no data. */
+export const PAUSED_KEY = 'shelfwise:paused';
+
 /** `state` store: the items this device has been offered, counted. */
 export const OFFERED_KEY = 'offered';
+
+/** `state` store: the model this device ranks with (its model.json and URL), for the next page. */
+export const MODEL_KEY = 'model';
 
 /** `state` store: the fitted personal vector. */
 export const PERSONAL_KEY = 'personal';

@@ -46,6 +46,21 @@ export interface StoredEvent {
   slot?: string;
 }
 
+/** An item the shopper dismissed ("Not interested"): no shelf on this device shows it again. */
+export type DismissedItem = Pick<StoredEvent, 'item_id' | 'category' | 'brand' | 'name' | 'ts' | 'slot'>;
+
+/** Why a shelf ranks an item where it does, from the shopper's own history, worked out on the
+ *  device ("why this?"). */
+export interface Explanation {
+  /** The shopper's events that raise the item's score most, strongest first (at most three). */
+  because: Pick<StoredEvent, 'type' | 'item_id' | 'category' | 'brand' | 'name'>[];
+  /** Whether the long-term personal vector (older history) raises it. */
+  longTerm: boolean;
+  /** A category path (levels joined by '>') or brand that several of those events share, when
+   *  leaving all of them out lowers the score more than leaving out the strongest one alone. */
+  pattern?: { kind: 'category' | 'brand'; value: string };
+}
+
 export type ConsentState = 'granted' | 'denied' | 'pending';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu' | 'none';

@@ -1,10 +1,12 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { EventName, StoredEvent } from '../shared/types';
+import type { DismissedItem, EventName, StoredEvent } from '../shared/types';
 
 export interface ShelfwiseDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { ts: number; type: EventName } };
   /** Out-of-line keys: the model's personal parameters, caches. */
   state: { key: string; value: unknown };
+  /** Items the shopper said "Not interested" to, one record per item (the latest dismissal). */
+  dismissed: { key: string; value: DismissedItem; indexes: { ts: number } };
 }
 
 export type DB = IDBPDatabase<ShelfwiseDB>;
@@ -20,6 +22,8 @@ const MIGRATIONS: ((db: DB, tx: UpgradeTx) => void)[] = [
     events.createIndex('type', 'type');
     db.createObjectStore('state');
   },
+  // 1 -> 2: the dismissed items. Dismissals are new with this version, so there is nothing to copy.
+  (db) => db.createObjectStore('dismissed', { keyPath: 'item_id' }).createIndex('ts', 'ts'),
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

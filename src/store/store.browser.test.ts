@@ -102,8 +102,8 @@ describe('store: persistence and lifecycle', () => {
       req.onerror = () => reject(req.error);
     });
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['events', 'state']);
-    const tx = db.transaction(['events', 'state']);
+    expect([...db.objectStoreNames].sort()).toEqual(['dismissed', 'events', 'state']);
+    const tx = db.transaction(['events', 'state', 'dismissed']);
     const events = tx.objectStore('events');
     expect(events.keyPath).toBe('id');
     expect(events.autoIncrement).toBe(true);
@@ -111,6 +111,9 @@ describe('store: persistence and lifecycle', () => {
     expect(events.index('ts').keyPath).toBe('ts');
     expect(events.index('type').keyPath).toBe('type');
     expect(tx.objectStore('state').keyPath).toBeNull();
+    const dismissed = tx.objectStore('dismissed');
+    expect(dismissed.keyPath).toBe('item_id');
+    expect([...dismissed.indexNames]).toEqual(['ts']);
     db.close();
   });
 

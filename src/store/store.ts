@@ -1,7 +1,10 @@
-import type { EventName, StoredEvent } from '../shared/types';
+import { DISMISS_EVENT } from '../shared/events';
+import type { DismissedItem, EventName, StoredEvent } from '../shared/types';
+import type { IDBPIndex } from 'idb';
 import { connect } from './connection';
+import type { ShelfwiseDB } from './schema';
 import { enforceBounds } from './bounds';
-import { inTx } from './transaction';
+import { inTx, inTxOf } from './transaction';
 import { cleanEvent } from './validate';
 
 export interface StoreOptions {
@@ -11,6 +14,8 @@ export interface StoreOptions {
   maxEvents?: number;
   /** Records older than this are deleted on open and on every add. Default 90. */
   maxAgeDays?: number;
+  /** Most dismissed items kept; the oldest dismissal goes first. Default 500. */
+  maxDismissed?: number;
   /** Clock for ages (tests). Default Date.now. */
   now?: () => number;
 }
@@ -22,6 +27,9 @@ export interface RecentOptions {
   types?: EventName[];
   /** Only records with ts >= since. */
   since?: number;
+  /** Only records written after the one with this id (ids only grow): what was added since an
+   *  earlier read, whatever their times. */
+  after?: number;
 }
 
 /** Valid records are stored even when others in the same call are not: one bad record from a
@@ -38,11 +46,22 @@ export interface Store {
   /** Returned oldest -> newest. */
   recent(opts?: RecentOptions): Promise<StoredEvent[]>;
   count(opts?: { types?: EventName[] }): Promise<number>;
+  /** Dismissed items, oldest dismissal first. */
+  dismissed(): Promise<DismissedItem[]>;
+  /** Everything the database holds, read in one transaction (the shopper's "Your data"). */
+  dump(): Promise<StoreDump>;
   getState<T>(key: string): Promise<T | undefined>;
   /** Structured-cloned (typed arrays and ArrayBuffers included); `undefined` deletes the key. */
   setState(key: string, value: unknown): Promise<void>;
   /** Later calls reject. */
   close(): void;
+}
+
+export interface StoreDump {
+  events: StoredEvent[];
+  dismissed: DismissedItem[];
+  /** The state area's entries, by key. */
+  state: Record<string, unknown>;
 }
 
 const DAY_MS = 864e5;
@@ -56,12 +75,16 @@ const checkTypes = (types: unknown) => check(!types || Array.isArray(types), 'ty
 
 /** Opens (creating or migrating) the database and prunes it to its bounds. */
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
-  const { dbName = 'shelfwise', maxEvents = 2000, maxAgeDays = 90, now = Date.now } = opts;
+  const { dbName = 'shelfwise', maxEvents = 2000, maxAgeDays = 90, maxDismissed = 500, now = Date.now } = opts;
   check(Number.isInteger(maxEvents) && maxEvents > 0 && maxAgeDays > 0, 'maxEvents and maxAgeDays must be > 0');
+  check(Number.isInteger(maxDismissed) && maxDismissed > 0, 'maxDismissed must be > 0');
 
   const cutoff = () => now() - maxAgeDays * DAY_MS;
+  // A dismissal is kept as long as an event would be: the same age limit, and a bounded list.
   const conn = connect(dbName, (db) =>
-    inTx(db, 'events', 'readwrite', (tx) => enforceBounds(tx.store, maxEvents, cutoff())),
+    inTxOf(db, ['events', 'dismissed'], 'readwrite', (tx) =>
+      Promise.all([enforceBounds(tx.objectStore('events'), maxEvents, cutoff()), enforceBounds(tx.objectStore('dismissed'), maxDismissed, cutoff())]).then(() => {}),
+    ),
   );
   await conn.run(async () => {});
 
@@ -81,11 +104,19 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
         if (typeof clean === 'string') reasons.push(`#${i}: ${clean}`);
         else valid.push(clean);
       });
+      const dismissals = valid.filter((e) => e.type === DISMISS_EVENT).map(dismissedItem);
       if (valid.length) {
         await conn.run((db) =>
-          inTx(db, 'events', 'readwrite', (tx) =>
-            Promise.all([...valid.map((e) => tx.store.add(e)), enforceBounds(tx.store, maxEvents, limit)]),
-          ),
+          inTxOf(db, ['events', 'dismissed'], 'readwrite', (tx) => {
+            const events = tx.objectStore('events');
+            const writes: Promise<unknown>[] = [...valid.map((e) => events.add(e)), enforceBounds(events, maxEvents, limit)];
+            if (dismissals.length) {
+              const dismissed = tx.objectStore('dismissed');
+              // put, not add: dismissing an item again only renews its date.
+              writes.push(...dismissals.map((d) => dismissed.put(d)), enforceBounds(dismissed, maxDismissed, limit));
+            }
+            return Promise.all(writes);
+          }),
         );
       }
       const result: AddResult = { added: valid.length, rejected: reasons.length };
@@ -96,11 +127,21 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       return result;
     },
 
-    async recent({ limit = Infinity, types, since = -Infinity } = {}) {
-      check(limit >= 0 && since === since, 'limit must be >= 0 and since a number');
+    async recent({ limit = Infinity, types, since = -Infinity, after } = {}) {
+      check(limit >= 0 && since === since && (after === undefined || after === after), 'limit must be >= 0, since and after numbers');
       checkTypes(types);
       const all = await conn.run((db) =>
-        inTx(db, 'events', 'readonly', (tx) => tx.store.index('ts').getAll(IDBKeyRange.lowerBound(since))),
+        inTx(db, 'events', 'readonly', async (tx) => {
+          if (after !== undefined) {
+            const added = await tx.store.getAll(IDBKeyRange.lowerBound(after, true));
+            return added.filter((e) => e.ts >= since).sort((a, b) => a.ts - b.ts || a.id! - b.id!);
+          }
+          const byTs = tx.store.index('ts');
+          // Reading (and deserializing) every record costs the page tens of ms at the store's
+          // bound; without a type filter, the newest `limit` start at the limit-th newest time.
+          const from = !types && limit < Infinity ? await newestTs(byTs, limit) : -Infinity;
+          return byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, from)));
+        }),
       );
       const matching = types ? all.filter((e) => types.includes(e.type)) : all;
       return matching.slice(Math.max(0, matching.length - limit));
@@ -118,6 +159,25 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       );
     },
 
+    async dismissed() {
+      return conn.run((db) => inTx(db, 'dismissed', 'readonly', (tx) => tx.store.index('ts').getAll()));
+    },
+
+    async dump() {
+      return conn.run((db) =>
+        inTxOf(db, ['events', 'dismissed', 'state'], 'readonly', async (tx) => {
+          const state = tx.objectStore('state');
+          const [events, dismissed, keys, values] = await Promise.all([
+            tx.objectStore('events').index('ts').getAll(),
+            tx.objectStore('dismissed').index('ts').getAll(),
+            state.getAllKeys(),
+            state.getAll(),
+          ]);
+          return { events, dismissed, state: Object.fromEntries(keys.map((k, i) => [k, values[i]])) };
+        }),
+      );
+    },
+
     async getState<T>(key: string) {
       return conn.run((db) => inTx(db, 'state', 'readonly', (tx) => tx.store.get(key))) as Promise<T | undefined>;
     },
@@ -130,4 +190,17 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
 
     close: () => conn.close(),
   };
+}
+
+function dismissedItem(e: StoredEvent): DismissedItem {
+  const { item_id, category, brand, name, ts, slot } = e;
+  return { item_id, category, brand, ts, ...(name === undefined ? {} : { name }), ...(slot === undefined ? {} : { slot }) };
+}
+
+/** The time of the n-th newest record (keys only, one cursor jump), or -Infinity when there are fewer. */
+async function newestTs(byTs: IDBPIndex<ShelfwiseDB, ['events'], 'events', 'ts'>, n: number): Promise<number> {
+  if (n === 0) return Infinity;
+  const first = await byTs.openKeyCursor(null, 'prev');
+  const nth = first && n > 1 ? await first.advance(n - 1) : first;
+  return nth ? nth.key : -Infinity;
 }

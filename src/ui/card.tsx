@@ -1,9 +1,12 @@
-// One product: a link carrying data-item-id, inside the APG "slide" group.
+// One product: a link carrying data-item-id, inside the APG "slide" group, with the shopper's
+// controls over it ("Why this?", "Not interested"): buttons beside the link, never inside it.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Candidate } from '../shared/types';
+import type { Candidate, Explanation } from '../shared/types';
 import { formatPrice, safeUrl, text } from './items';
 import { CARD_WIDTH, IMAGE_HEIGHT } from '../loader/reserve';
+import { format, type Messages } from './messages';
 import type { Observe } from './use-impressions';
+import { WhyPopover } from './why';
 
 export interface CardProps {
   item: Candidate;
@@ -11,14 +14,20 @@ export interface CardProps {
   position: number;
   /** The slide's accessible label, e.g. "3 of 8". */
   label: string;
-  /** Stands in for a missing product name in the image's alt text. */
-  fallbackName: string;
+  messages: Messages;
   observe: Observe;
   onSelect(item: Candidate, position: number): void;
+  /** Whether its "Why this?" popover is open (one at a time per shelf). */
+  open: boolean;
+  onWhy(open: boolean): void;
+  explain?(item: Candidate): Promise<Explanation | null>;
+  /** "Not interested"; absent when a dismissal could not be kept (no consent to store it). */
+  onDismiss?(item: Candidate, position: number): void;
 }
 
-export function Card({ item, position, label, fallbackName, observe, onSelect }: CardProps) {
+export function Card({ item, position, label, messages: m, observe, onSelect, open, onWhy, explain, onDismiss }: CardProps) {
   const link = useRef<HTMLAnchorElement>(null);
+  const whyButton = useRef<HTMLButtonElement>(null);
   const [failedSrc, setFailedSrc] = useState('');
   // Cards are keyed by item_id, so the id is fixed for this card's lifetime. A layout
   // effect: watching starts as the card is shown and stops the moment it is removed.
@@ -28,10 +37,15 @@ export function Card({ item, position, label, fallbackName, observe, onSelect }:
   const brand = text(item.item_brand);
   const price = formatPrice(item.price, item.currency);
   const src = text(item.image);
-  const alt = name || fallbackName;
+  const alt = name || m.product;
   // Runs before the browser follows the link; navigation is never prevented.
   const select = (e: MouseEvent) => {
     if (e.type === 'click' || e.button === 1) onSelect(item, position);
+  };
+  const popId = `sw-why-${position}`;
+  const close = (refocus: boolean) => {
+    onWhy(false);
+    if (refocus) whyButton.current?.focus();
   };
 
   return (
@@ -53,6 +67,19 @@ export function Card({ item, position, label, fallbackName, observe, onSelect }:
           {price && <span class="pr">{price}</span>}
         </span>
       </a>
+      <div class="ctl">
+        <button type="button" class="why" ref={whyButton} aria-label={format(m.whyLabel, { name: alt })} aria-expanded={open} aria-controls={open ? popId : undefined} onClick={() => onWhy(!open)}>
+          {m.why}
+        </button>
+        {onDismiss && (
+          <button type="button" class="no" aria-label={format(m.notInterestedLabel, { name: alt })} title={m.notInterested} onClick={() => onDismiss(item, position)}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" stroke-width="2">
+              <path d="M18 6 6 18M6 6l12 12" />
+            </svg>
+          </button>
+        )}
+      </div>
+      {open && <WhyPopover id={popId} item={item} messages={m} explain={explain} onClose={close} />}
     </div>
   );
 }

@@ -5,9 +5,12 @@ import { useErrorBoundary } from 'preact/hooks';
 import { warn } from './guard';
 import { addStyles, CLEAR_EVENT, MOUNT_CLASS, mountOf } from '../loader/reserve';
 import { Shelf, type ShelfProps } from './shelf';
+import type { Controls } from './controls';
+import { controlsOf, type Host } from './host';
 import { SHELF_CSS } from './styles';
 
 export type { ShelfLabels, ShelfProps } from './shelf';
+export { visible, type Host } from './host';
 
 const live = new WeakSet<Element>();
 
@@ -15,8 +18,10 @@ const live = new WeakSet<Element>();
  * Renders (or re-renders, cheaply: cards are keyed by item_id) the shelf into a root that
  * reserveSlot prepared (its base styles hold the reserved height). Never throws.
  */
-export function renderShelf(root: ShadowRoot, props: ShelfProps): void {
+export function renderShelf(root: ShadowRoot, props: ShelfProps & { host?: Host }): void {
   try {
+    const { host, ...rest } = props;
+    if (host) props = { ...rest, controls: controlsOf(host) };
     addStyles(root, SHELF_CSS);
     const mount = mountOf(root);
     if (!live.has(mount)) {
@@ -51,4 +56,20 @@ function onClear(e: Event) {
 function Guarded(props: ShelfProps) {
   const [error] = useErrorBoundary(warn);
   return error ? null : h(Shelf, props);
+}
+
+/** The page's commands for the shopper's controls: `['privacy']` opens the "Your data" panel,
+ *  `['labels', …]` adds the merchant's strings (for shelves rendered after it). Never throws. */
+export function command(host: Host, cmd: unknown[]): Promise<void> {
+  if (cmd[0] === 'labels') {
+    host.labels.push(cmd);
+    return Promise.resolve();
+  }
+  return openPanel(controlsOf(host));
+}
+
+// The panel's code (and its words) download the first time it opens: a first visit's shelves do
+// not wait for them.
+function openPanel(controls: Controls): Promise<void> {
+  return import('./panel').then((p) => p.openPanel(controls), warn);
 }

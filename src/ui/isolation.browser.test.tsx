@@ -31,7 +31,7 @@ function snapshot(el: Element): Record<string, string> {
 
 function shelfParts(host: HTMLElement) {
   const q = (s: string) => $$(host, s)[0];
-  return { section: q('section'), title: q('h2'), card: q('a.c'), name: q('.nm'), brand: q('.br'), price: q('.pr'), img: q('img'), button: q('button'), track: q('.tr') };
+  return { section: q('section'), title: q('h2'), card: q('a.c'), name: q('.nm'), brand: q('.br'), price: q('.pr'), img: q('img'), button: q('button.b'), track: q('.tr') };
 }
 
 describe('style isolation', () => {

@@ -21,7 +21,7 @@ async function clickNext() {
   renderShelf(reserveSlot(host, { count: 8 }), { slot: 's', items: items(8) });
   await frame();
   const track = $$(host, '.tr')[0];
-  await userEvent.click($$(host, 'button')[1]);
+  await userEvent.click($$(host, 'button.b')[1]);
   return { scrolledAtOnce: track.scrollLeft, track };
 }
 

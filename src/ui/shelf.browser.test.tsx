@@ -54,7 +54,7 @@ describe('renderShelf', () => {
     expect(slides).toHaveLength(8);
     expect(slides.every((s) => s.getAttribute('aria-roledescription') === 'slide')).toBe(true);
     expect(slides.map((s) => s.getAttribute('aria-label'))).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `${i} of 8`));
-    const [prev, next] = $$(host, 'button');
+    const [prev, next] = $$(host, 'button.b');
     expect(prev.getAttribute('aria-label')).toBe('Previous products');
     expect(next.getAttribute('aria-label')).toBe('Next products');
     expect(prev.getAttribute('aria-controls')).toBe($$(host, '.tr')[0].id);
@@ -69,13 +69,13 @@ describe('renderShelf', () => {
     });
     expect($$(host, 'section')[0].getAttribute('aria-label')).toBe('Für dich');
     expect($$(host, 'h2')).toHaveLength(0);
-    expect($$(host, 'button').map((b) => b.getAttribute('aria-label'))).toEqual(['Zurück', 'Weiter']);
+    expect($$(host, 'button.b').map((b) => b.getAttribute('aria-label'))).toEqual(['Zurück', 'Weiter']);
     expect($$(host, '[role=group]')[2].getAttribute('aria-label')).toBe('3 von 3');
   });
 
   it('keeps the default for a label the config gets wrong', () => {
     const { host } = shelf(2, { labels: { prev: '', next: {} as never, slide: undefined } });
-    expect($$(host, 'button').map((b) => b.getAttribute('aria-label'))).toEqual(['Previous products', 'Next products']);
+    expect($$(host, 'button.b').map((b) => b.getAttribute('aria-label'))).toEqual(['Previous products', 'Next products']);
     expect($$(host, '[role=group]')[1].getAttribute('aria-label')).toBe('2 of 2');
   });
 
@@ -83,7 +83,7 @@ describe('renderShelf', () => {
     const { host, root } = shelf(8, { items: [] });
     renderShelf(root, { slot: 'for-you', items: items(8) });
     await frame();
-    const next = $$(host, 'button')[1];
+    const next = $$(host, 'button.b')[1];
     expect(next.getAttribute('aria-disabled')).toBe('false');
     host.style.width = '1600px'; // now all eight fit
     await expect.poll(() => next.getAttribute('aria-disabled')).toBe('true');
@@ -131,7 +131,7 @@ describe('renderShelf', () => {
 
   it('pages with prev/next buttons, which are disabled at the ends', async () => {
     const { host, track } = shelf(8);
-    const [prev, next] = $$(host, 'button');
+    const [prev, next] = $$(host, 'button.b');
     await frame(); // the buttons' state settles after the first layout, before paint
     expect(prev.getAttribute('aria-disabled')).toBe('true');
     expect(next.getAttribute('aria-disabled')).toBe('false');
@@ -158,7 +158,7 @@ describe('renderShelf', () => {
   it('disables both buttons when everything fits', async () => {
     const { host } = shelf(2);
     await frame();
-    expect($$(host, 'button').map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    expect($$(host, 'button.b').map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
   });
 
   it('reorders by moving the same keyed DOM nodes', () => {
@@ -201,7 +201,7 @@ describe('renderShelf', () => {
     await userEvent.keyboard('{ArrowRight}');
     expect(root.activeElement).toBe(links[0]);
     await frame();
-    const [prev, next] = $$(host, 'button');
+    const [prev, next] = $$(host, 'button.b');
     expect(prev.getAttribute('aria-disabled')).toBe('true');
     await userEvent.click(next);
     await expect.poll(() => track.scrollLeft, { timeout: 2000 }).toBe(-576);

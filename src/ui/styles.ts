@@ -16,6 +16,7 @@
  *   --shelfwise-radius      card corner radius          12px
  *   --shelfwise-card-width  card width                  180px
  *   --shelfwise-gap         space between cards         12px
+ *   --shelfwise-danger      "Delete everything" (panel) #b91c1c
  * Heights are fixed in px (see reserve.ts) so the reserved space stays exact under any theme.
  */
 import { CARD_HEIGHT, CARD_WIDTH, GAP, HEADER_GAP, HEADER_HEIGHT, IMAGE_HEIGHT, TRACK_PADDING } from '../loader/reserve';
@@ -48,5 +49,20 @@ export const SHELF_CSS =
   `white-space:nowrap;text-overflow:ellipsis;color:var(--shelfwise-muted,#71717a)}` +
   `.nm{font-weight:500;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}` +
   `.pr{margin-top:auto;font-size:15px;line-height:22px;font-weight:650}` +
+  // The shopper's controls: over the card's picture, and the popover over the whole card, so
+  // neither changes the shelf's reserved box.
+  `.sl{position:relative}.ctl{position:absolute;top:8px;inset-inline-end:8px;display:flex;gap:6px}` +
+  `.why,.no,.x,.yd{all:unset;box-sizing:border-box;cursor:pointer;font:inherit}` +
+  `.why,.no{height:28px;border-radius:14px;border:1px solid var(--bd);background:var(--shelfwise-card-bg,#fff);` +
+  `box-shadow:0 1px 3px rgba(0,0,0,.12)}.why{padding:0 10px;font-size:12px;line-height:26px;font-weight:500}` +
+  `.no,.x{display:grid;place-items:center;width:28px}.no svg,.x svg{width:14px;height:14px}` +
+  `.why:hover,.no:hover,.x:hover,.yd:hover{color:var(--ac);border-color:var(--ac)}` +
+  `.pop{position:absolute;inset:0;box-sizing:border-box;display:flex;flex-direction:column;gap:8px;padding:14px 14px 12px;` +
+  `overflow:auto;border-radius:var(--shelfwise-radius,12px);border:1px solid var(--ac);background:var(--shelfwise-card-bg,#fff);font-size:13px;line-height:18px}` +
+  `.pt{font-weight:650;font-size:14px;padding-inline-end:28px}.rs{margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:6px}` +
+  `.rs li{padding-inline-start:10px;border-inline-start:3px solid var(--ac)}` +
+  `.pn{margin:auto 0 0;font-size:12px;line-height:16px;color:var(--shelfwise-muted,#71717a)}.x{position:absolute;top:8px;inset-inline-end:8px;height:28px;border-radius:50%}` +
+  `.yd{margin-inline-start:auto;font-size:13px;color:var(--shelfwise-muted,#71717a);text-decoration:underline;text-underline-offset:3px}.yd~.nav{margin-inline-start:0}` +
+  `.em{margin:auto;color:var(--shelfwise-muted,#71717a)}` +
   `@media (prefers-reduced-motion:no-preference){.c,.b{transition:.2s}` +
   `.im img{transition:transform .4s}.c:hover .im img{transform:scale(1.04)}}`;

@@ -1,5 +1,5 @@
 // A device's contribution, end to end in Node: the real sync client talks HTTP to an in-process
-// aggregation endpoint, the real ranker (fixture model, CPU backend) computes the update, and the
+// aggregation endpoint, the real learner (fixture model, CPU backend) computes the update, and the
 // store's state area lives in memory.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,7 @@ import { LAST_CONTRIBUTION_KEY } from '../shared/storage-keys';
 import type { RoundInfo } from '../sync/wire';
 import { contribute, MIN_NEW_EVENTS, type History, type LastContribution } from './federate';
 import type { OfferedNegatives } from './personal';
-import { createRanker, type Ranker } from './ranker';
+import { createLearner, type Learner } from './learner';
 import { memoryStateStore } from './test-state-store';
 
 interface Upload {
@@ -62,6 +62,7 @@ function openRound(round: number, version: string, changes: Partial<RoundInfo> =
     length: LENGTH,
     encoding: 'int16-fixed',
     scale: scaleFor(CLIP),
+    aggregation: 'central',
     ...changes,
   };
 }
@@ -75,33 +76,33 @@ const offered: OfferedNegatives = { items: negatives, weights: negatives.map((_,
 describe('contribute', { timeout: 30_000 }, () => {
   const fl = flEndpoint();
   let base: string;
-  let ranker: Ranker;
+  let learner: Learner;
   beforeAll(async () => {
     base = await fl.listen();
-    ranker = await createRanker(await fixtureArtifact(), ['cpu']);
+    learner = await createLearner(await fixtureArtifact(), ['cpu']);
   }, 60_000);
   afterAll(async () => {
-    ranker?.dispose();
+    learner?.dispose();
     await fl.close();
   });
   beforeEach(() => {
-    Object.assign(fl.state, { round: openRound(7, ranker.version), uploads: [], requests: [], failUploads: false });
+    Object.assign(fl.state, { round: openRound(7, learner.version), uploads: [], requests: [], failUploads: false });
   });
 
   test("sends the clipped, encoded update of the round's weights with a one-time token, and marks the round", async () => {
     const store = memoryStateStore();
     const events = history(LONG_HISTORY);
-    expect(await contribute(base, store, ranker, events, offered)).toBe('sent');
+    expect(await contribute(base, store, learner, events, offered)).toBe('sent');
 
     expect(fl.state.uploads).toHaveLength(1);
     const [{ headers, body }] = fl.state.uploads;
     expect(headers['content-type']).toBe('application/vnd.shelfwise.update');
     expect(headers['x-shelfwise-round']).toBe('7');
-    expect(headers['x-shelfwise-model']).toBe(ranker.version);
+    expect(headers['x-shelfwise-model']).toBe(learner.version);
     expect(headers['x-shelfwise-token']).toMatch(/^[0-9a-f]{32}$/);
     const update = decodeUpdate(body, LENGTH, scaleFor(CLIP));
     if (typeof update === 'string') throw new Error(update);
-    const expected = (await ranker.localDelta(NAMES, events, offered))!;
+    const expected = (await learner.localDelta(NAMES, events, offered))!;
     expect(l2norm(expected)).toBeGreaterThan(CLIP); // so clipping is exercised
     clipToNorm(expected, CLIP);
     // Stochastic rounding: each value within one fixed-point step of the clipped update.
@@ -110,28 +111,28 @@ describe('contribute', { timeout: 30_000 }, () => {
   });
 
   test('a new token for every upload', async () => {
-    await contribute(base, memoryStateStore(), ranker, history(LONG_HISTORY), offered);
-    await contribute(base, memoryStateStore(), ranker, history(LONG_HISTORY), offered);
+    await contribute(base, memoryStateStore(), learner, history(LONG_HISTORY), offered);
+    await contribute(base, memoryStateStore(), learner, history(LONG_HISTORY), offered);
     const [a, b] = fl.state.uploads.map((u) => u.headers['x-shelfwise-token']);
     expect(a).not.toBe(b);
   });
 
   test(`waits for ${MIN_NEW_EVENTS} interest events newer than the last contribution, asking the server nothing`, async () => {
     const store = memoryStateStore();
-    expect(await contribute(base, store, ranker, history(LONG_HISTORY.slice(0, MIN_NEW_EVENTS - 1)), offered)).toBe('not-enough-history');
+    expect(await contribute(base, store, learner, history(LONG_HISTORY.slice(0, MIN_NEW_EVENTS - 1)), offered)).toBe('not-enough-history');
     expect(fl.state.requests).toEqual([]);
 
     const events = history(LONG_HISTORY);
-    expect(await contribute(base, store, ranker, events, offered)).toBe('sent');
-    fl.state.round = openRound(8, ranker.version);
+    expect(await contribute(base, store, learner, events, offered)).toBe('sent');
+    fl.state.round = openRound(8, learner.version);
     // The same window of records plus fewer new ones than needed: still not enough.
     const later = [...events, ...history(LONG_HISTORY.slice(0, MIN_NEW_EVENTS - 1), events.length + 1)];
-    expect(await contribute(base, store, ranker, later, offered)).toBe('not-enough-history');
+    expect(await contribute(base, store, learner, later, offered)).toBe('not-enough-history');
     expect(fl.state.uploads).toHaveLength(1);
   });
 
   test('does nothing before any shelf was ranked: no negatives to learn from', async () => {
-    const outcome = await contribute(base, memoryStateStore(), ranker, history(LONG_HISTORY), { items: [], weights: [] });
+    const outcome = await contribute(base, memoryStateStore(), learner, history(LONG_HISTORY), { items: [], weights: [] });
     expect(outcome).toBe('nothing-offered-yet');
     expect(fl.state.requests).toEqual([]);
   });
@@ -139,21 +140,21 @@ describe('contribute', { timeout: 30_000 }, () => {
   test('contributes once per round, and again in the next round', async () => {
     const store = memoryStateStore();
     const events = history(LONG_HISTORY);
-    expect(await contribute(base, store, ranker, events, offered)).toBe('sent');
+    expect(await contribute(base, store, learner, events, offered)).toBe('sent');
     const more = [...events, ...history(LONG_HISTORY.slice(0, MIN_NEW_EVENTS), events.length + 1)];
-    expect(await contribute(base, store, ranker, more, offered)).toBe('already-contributed');
+    expect(await contribute(base, store, learner, more, offered)).toBe('already-contributed');
     expect(fl.state.uploads).toHaveLength(1);
 
-    fl.state.round = openRound(8, ranker.version);
-    expect(await contribute(base, store, ranker, more, offered)).toBe('sent');
+    fl.state.round = openRound(8, learner.version);
+    expect(await contribute(base, store, learner, more, offered)).toBe('sent');
     expect(fl.state.uploads.map((u) => u.headers['x-shelfwise-round'])).toEqual(['7', '8']);
     expect(await store.getState<LastContribution>(LAST_CONTRIBUTION_KEY)).toEqual({ round: 8, newest: more.length });
   });
 
   test('uploads nothing once the privacy budget is spent', async () => {
-    fl.state.round = openRound(7, ranker.version, { status: 'stopped' });
+    fl.state.round = openRound(7, learner.version, { status: 'stopped' });
     const store = memoryStateStore();
-    expect(await contribute(base, store, ranker, history(LONG_HISTORY), offered)).toBe('stopped');
+    expect(await contribute(base, store, learner, history(LONG_HISTORY), offered)).toBe('stopped');
     expect(fl.state.uploads).toEqual([]);
     expect(store.keys()).toEqual([]);
   });
@@ -161,15 +162,15 @@ describe('contribute', { timeout: 30_000 }, () => {
   test('uploads nothing computed on another model than the round’s', async () => {
     fl.state.round = openRound(7, 'a-newer-model');
     const store = memoryStateStore();
-    expect(await contribute(base, store, ranker, history(LONG_HISTORY), offered)).toBe('stale-model');
+    expect(await contribute(base, store, learner, history(LONG_HISTORY), offered)).toBe('stale-model');
     expect(fl.state.uploads).toEqual([]);
     expect(store.keys()).toEqual([]);
   });
 
   test('uploads nothing that does not have the length the round expects', async () => {
-    fl.state.round = openRound(7, ranker.version, { length: LENGTH + 1 });
+    fl.state.round = openRound(7, learner.version, { length: LENGTH + 1 });
     const store = memoryStateStore();
-    expect(await contribute(base, store, ranker, history(LONG_HISTORY), offered)).toBe('not-enough-history');
+    expect(await contribute(base, store, learner, history(LONG_HISTORY), offered)).toBe('not-enough-history');
     expect(fl.state.uploads).toEqual([]);
     expect(store.keys()).toEqual([]);
   });
@@ -178,10 +179,10 @@ describe('contribute', { timeout: 30_000 }, () => {
     fl.state.failUploads = true;
     const store = memoryStateStore();
     const events = history(LONG_HISTORY);
-    await expect(contribute(base, store, ranker, events, offered)).rejects.toThrow(/update: 503 busy/);
+    await expect(contribute(base, store, learner, events, offered)).rejects.toThrow(/update: 503 busy/);
     fl.state.failUploads = false;
     const more = [...events, ...history(LONG_HISTORY.slice(0, MIN_NEW_EVENTS), events.length + 1)];
-    expect(await contribute(base, store, ranker, more, offered)).toBe('already-contributed');
+    expect(await contribute(base, store, learner, more, offered)).toBe('already-contributed');
     expect(fl.state.uploads).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { OFFERED_KEY } from '../shared/storage-keys';
-import { MAX_OFFERED, needsRefit, offeredNegatives, personalVector, REFIT_AFTER, rememberOffered, savePersonal, type OfferedItem } from './personal';
+import { MAX_OFFERED, needsRefit, offeredNegatives, personalVector, rankingVector, REFIT_AFTER, rememberOffered, savePersonal, type OfferedItem } from './personal';
 import { memoryStateStore } from './test-state-store';
 
 const item = (id: string) => ({ item_id: id, category: 'Shoes>Running', brand: 'Acme' });
@@ -35,12 +35,41 @@ describe('rememberOffered', () => {
 describe('offeredNegatives', () => {
   test('are the offered items the shopper did not interact with, weighed by times offered', async () => {
     const store = memoryStateStore();
-    expect(await offeredNegatives(store, [])).toEqual({ items: [], weights: [] });
+    expect(await offeredNegatives(store, [])).toEqual({ items: [], weights: [], dismissed: [] });
     await rememberOffered(store, items('a', 'b', 'c'));
     await rememberOffered(store, items('a'));
     const negatives = await offeredNegatives(store, [{ ...item('b'), type: 'view_item' }]);
     expect(negatives.items.map((i) => i.item_id)).toEqual(['a', 'c']);
     expect(negatives.weights).toEqual([2, 1]);
+  });
+
+  test('keep the dismissed items apart, as the strong negatives they are', async () => {
+    const store = { ...memoryStateStore(), dismissed: async () => [{ ...item('c'), ts: 1 }] };
+    await rememberOffered(store, items('a', 'b', 'c'));
+    const negatives = await offeredNegatives(store, []);
+    expect(negatives.items.map((i) => i.item_id)).toEqual(['a', 'b']);
+    expect(negatives.dismissed?.map((i) => i.item_id)).toEqual(['c']);
+  });
+});
+
+describe('dismissals and the personal vector', () => {
+  test('a change in the dismissed items asks for a new fit', () => {
+    const state = { modelVersion: 'm1', vector: null, events: 10, dismissed: 1, at: 1 };
+    expect(needsRefit(state, 10, 1)).toBe(false);
+    expect(needsRefit(state, 10, 2)).toBe(true);
+    expect(needsRefit({ ...state, dismissed: undefined }, 10)).toBe(false);
+  });
+
+  test('the page ranks with the long-term part minus γ times the dismissed mean', () => {
+    const ranker = { config: { dim: 2 }, itemVectors: (list: readonly unknown[]) => Float32Array.from(list.flatMap((_, i) => [i + 1, 0])) };
+    const state = { modelVersion: 'm1', vector: Float32Array.from([1, 1]), gamma: 2, events: 10, dismissed: 2, at: 1 };
+    // Mean of [1, 0] and [2, 0] is [1.5, 0]: [1, 1] - 2 * [1.5, 0].
+    expect(rankingVector(state, items('x', 'y'), ranker)).toEqual(Float32Array.from([-2, 1]));
+    // A dismissal since the fit counts at once, with the default γ (ln 10 / |mean|²), until the next fit.
+    const third = rankingVector(state, items('x', 'y', 'z'), ranker)!;
+    expect(third[0]).toBeCloseTo(1 - Math.log(10) / 2, 5);
+    expect(rankingVector(state, [], ranker)).toBe(state.vector);
+    expect(rankingVector(undefined, [], ranker)).toBeNull();
   });
 });
 

@@ -1,6 +1,8 @@
 // The shopper's personal model state on the device: the items they have been offered (the
-// negatives adaptation learns from) and the fitted personal vector, kept in the store.
+// negatives adaptation learns from), the items they dismissed (strong negatives), and the fitted
+// personal vector, kept in the store.
 import type { EventLike, ItemLike } from '../model/plain/features';
+import { meanVector, withDismissals } from '../model/plain/dismissals';
 import { OFFERED_KEY, PERSONAL_KEY } from '../shared/storage-keys';
 import type { Store } from '../store';
 import type { CandidateFeatures } from './protocol';
@@ -15,9 +17,15 @@ export const REFIT_AFTER = 3;
 export interface PersonalState {
   /** The model the vector was fitted for; another model ignores it. */
   modelVersion: string;
+  /** The long-term part (β · mean of the events older than the window), or null. */
   vector: Float32Array | null;
+  /** γ, fitted with the dismissed items as strong negatives (0: kept out by the held-out check);
+   *  absent when there were no dismissals to fit it on. */
+  gamma?: number;
   /** Interest events in the history when it was fitted. */
   events: number;
+  /** Dismissed items when it was fitted. */
+  dismissed?: number;
   at: number;
 }
 
@@ -31,6 +39,8 @@ export interface OfferedItem extends CandidateFeatures {
 export interface OfferedNegatives {
   items: readonly ItemLike[];
   weights: readonly number[];
+  /** Items the shopper dismissed, oldest first (none of them among `items`). */
+  dismissed?: readonly ItemLike[];
 }
 
 /** Remembers offered candidates (most recently offered first, counted), bounded. */
@@ -41,11 +51,13 @@ export async function rememberOffered(store: StateStore, candidates: readonly Ca
   await store.setState(OFFERED_KEY, [...fresh, ...known.values()].slice(0, MAX_OFFERED));
 }
 
-/** Offered items the shopper did not interact with (adaptation's negatives), with how often each was offered. */
-export async function offeredNegatives(store: StateStore, history: readonly EventLike[]): Promise<OfferedNegatives> {
-  const seen = new Set(history.map((e) => e.item_id));
+/** Offered items the shopper did not interact with (adaptation's negatives), with how often each
+ *  was offered, and the dismissed ones apart. */
+export async function offeredNegatives(store: StateStore & Partial<Pick<Store, 'dismissed'>>, history: readonly EventLike[]): Promise<OfferedNegatives> {
+  const dismissed = (await store.dismissed?.()) ?? [];
+  const seen = new Set([...history, ...dismissed].map((e) => e.item_id));
   const items = ((await store.getState<OfferedItem[]>(OFFERED_KEY)) ?? []).filter((c) => !seen.has(c.item_id));
-  return { items, weights: items.map((o) => o.times) };
+  return { items, weights: items.map((o) => o.times), dismissed };
 }
 
 export async function personalVector(store: StateStore, modelVersion: string): Promise<PersonalState | undefined> {
@@ -57,6 +69,19 @@ export async function savePersonal(store: StateStore, state: PersonalState): Pro
   await store.setState(PERSONAL_KEY, state);
 }
 
-export function needsRefit(state: PersonalState | undefined, events: number): boolean {
-  return !state || events - state.events >= REFIT_AFTER;
+/** After enough new history, or whenever the dismissed items have changed. */
+export function needsRefit(state: PersonalState | undefined, events: number, dismissed = 0): boolean {
+  return !state || events - state.events >= REFIT_AFTER || dismissed !== (state.dismissed ?? 0);
+}
+
+/** The personal vector the page ranks with: the fitted long-term part minus γ times the mean of
+ *  the items dismissed now (model/plain/dismissals.ts). γ is the fitted one while the dismissals
+ *  are those it was fitted on; a new dismissal counts at once, with the default, until the next fit. */
+export function rankingVector(
+  state: PersonalState | undefined,
+  dismissed: readonly ItemLike[],
+  ranker: { config: { dim: number }; itemVectors(items: readonly ItemLike[]): Float32Array },
+): Float32Array | null {
+  const mean = dismissed.length ? meanVector(ranker.itemVectors(dismissed), ranker.config.dim) : null;
+  return withDismissals(state?.vector, state?.dismissed === dismissed.length ? state.gamma : undefined, mean);
 }

@@ -1,9 +1,12 @@
 // Federated learning, simulated in-process with the production code: each client runs the
 // widget's local update (src/model/train/local-update.ts), clipping and fixed-point encoding
-// (src/privacy/fixed-point.ts); the server side decodes, aggregates with clipping and Gaussian
-// noise (src/privacy/aggregate.ts) and accounts privacy (src/privacy/accountant.ts).
-// Clients are spread over worker threads, one per core; each thread decodes and sums its own
-// clients' uploads, and the round's noise is added once to the sum of the threads' sums.
+// (src/privacy/fixed-point.ts). Then, by aggregation mode:
+//  - central: one server decodes, aggregates with clipping and Gaussian noise
+//    (src/privacy/aggregate.ts);
+//  - two-aggregator: each device's report is secret-shared and sealed, and a leader and a helper
+//    each sum their shares and add their own discrete Gaussian noise (secagg-sim.ts).
+// Clients are spread over worker threads, one per core; each thread sums its own clients' uploads
+// (or both aggregators' shares of them), and the noise is added once to the merged sums.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +15,8 @@ import type { ModelConfig } from '../../src/model/plain/config';
 import { clipToNorm, decodeUpdate, encodeFixed, scaleFor } from '../../src/privacy/fixed-point';
 import type { Weights } from '../../src/model/weights';
 import { Aggregator, ClippedSum, MIN_COHORT, type PartialSum } from '../../src/privacy/aggregate';
+import { generateKeyPair } from '../../src/privacy/secagg/hpke';
+import type { Width } from '../../src/privacy/secagg/ring';
 import { SERVER_OPTIMIZER_DEFAULTS, flatten, scheduledStep, type ServerOptimizerOptions, type ServerOptimizerState } from '../../src/privacy/server-optimizer';
 import { cryptoUniform } from '../../src/privacy/noise';
 import { rng } from '../../src/shared/random';
@@ -19,8 +24,13 @@ import type { Dataset } from './dataset';
 import { historyEvents } from './eval-context';
 import type { Case } from './split';
 import { aliasPool, caseSeed, drawPopular, type Pool } from './rerank';
+import { deviceUpdate, simulationRing, SimulatedAggregators, TwoAggregatorRound, type SecAggRound, type SharePair } from './secagg-sim';
+
+export const AGGREGATIONS = ['central', 'two-aggregator'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
 
 export interface SimOptions {
+  aggregation: Aggregation;
   rounds: number;
   cohort: number;
   clipNorm: number;
@@ -33,15 +43,20 @@ export interface SimOptions {
   log: (line: string) => void;
 }
 
-// Each client in a round with probability q = 0.2 at z = 1.3, as many rounds as ε allows up to 120
-// (ε depends on q, z and the rounds alone, so every dataset gets the same ε from these defaults).
-// The noise on the mean, zC/K, is what limits federation, and for a given ε it falls as the cohort
-// grows; q = 0.2 is where a larger cohort stopped paying for its time (docs/experiments.md).
-export const SAMPLE_RATE = 0.2;
-export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'cohort'> = {
+// Central mode: each client in a round with probability q = 0.2 at z = 1.3, as many rounds as ε
+// allows up to 120 (ε depends on q, z and the rounds alone, so every dataset gets the same ε from
+// these defaults). The noise on the mean, zC/K, is what limits federation, and for a given ε it
+// falls as the cohort grows; q = 0.2 is where a larger cohort stopped paying for its time.
+// Two-aggregator mode: each aggregator adds z·C, so the mean carries √2 times the noise the
+// accountant charges for (docs/experiments.md).
+export const RECIPES: Record<Aggregation, { sampleRate: number; noiseMultiplier: number }> = {
+  central: { sampleRate: 0.2, noiseMultiplier: 1.3 },
+  'two-aggregator': { sampleRate: 0.2, noiseMultiplier: 1.3 },
+};
+
+export const SIM_DEFAULTS: Omit<SimOptions, 'log' | 'cohort' | 'noiseMultiplier' | 'aggregation'> = {
   rounds: 120,
   clipNorm: 0.3,
-  noiseMultiplier: 1.3,
   server: SERVER_OPTIMIZER_DEFAULTS,
   local: LOCAL_UPDATE_DEFAULTS,
   seed: 1,
@@ -54,12 +69,33 @@ export interface ClientJob {
   clients: number[];
   /** Current global values of the trained weights, in `names` order. */
   values: Float32Array[];
+  /** In two-aggregator mode: the round's ring and the helper's keys. */
+  secagg?: SecAggRound;
 }
 
-/** What a worker thread sends back for a job: the clipped sum of its clients' decoded uploads. */
-export type JobResult = PartialSum;
+/** What a worker thread sends back for a job: the clipped sum of its clients' decoded uploads
+ *  (central), or the leader's and the helper's sums of their shares of them (two-aggregator). */
+export type JobResult = PartialSum | SharePair;
 
-/** Runs `rounds` of DP federated rounds from `start` (the server optimizer applies each noisy mean), returning the final global weights. */
+/** What became of a round. */
+interface RoundLog {
+  round: number;
+  /** Updates (central) or reports (two-aggregator) the round summed. */
+  updates: number;
+  seconds: number;
+  /** Why the leader published nothing, when its range check refused the round's sum. */
+  refused?: string;
+}
+
+/** What a simulation ends with: the final global weights and what became of each round. */
+export interface SimResult {
+  weights: Weights;
+  rounds: RoundLog[];
+  /** The ring every round's shares were in (two-aggregator mode). */
+  ring?: { width: Width; maxReports: number };
+}
+
+/** Runs `rounds` of DP federated rounds from `start` (the server optimizer applies each noisy mean). */
 export async function simulateFederated(
   start: Weights,
   names: string[],
@@ -67,12 +103,13 @@ export async function simulateFederated(
   opts: SimOptions,
   spawn: () => Worker,
   onRound?: (round: number, w: Weights) => Promise<void>,
-): Promise<Weights> {
+): Promise<SimResult> {
   const global = Object.fromEntries(Object.entries(start).map(([n, v]) => [n, tf.variable(v, true)])) as Weights;
   const workers = Array.from({ length: opts.threads }, spawn);
-  const uniform = cryptoUniform();
   const random = rng(opts.seed);
   const length = names.reduce((n, name) => n + global[name].size, 0);
+  const servers = await roundServers(opts, length, clientCount);
+  const logs: RoundLog[] = [];
   let state: ServerOptimizerState | null = null;
   try {
     for (let round = 1; round <= opts.rounds; round++) {
@@ -80,23 +117,68 @@ export async function simulateFederated(
       const cohort = poissonCohort(clientCount, opts.cohort / clientCount, random);
       const values = await Promise.all(names.map(async (n) => (await global[n].data()) as Float32Array));
       const shares = workers.map((_, i) => cohort.filter((_, j) => j % workers.length === i));
-      // Divided by the expected cohort, not by how many came: the accountant's guarantee is for
-      // Poisson-sampled rounds, whose size depends on who took part.
-      const acc = new Aggregator(length, { clipNorm: opts.clipNorm, noiseMultiplier: opts.noiseMultiplier, cohort: MIN_COHORT, uniform, denominator: opts.cohort });
-      await Promise.all(workers.map((w, i) => runJob(w, { round, clients: shares[i], values }).then((part) => acc.merge(part))));
-      const received = acc.count;
-      if (received >= MIN_COHORT) {
-        const flat = flatten(values);
-        state = scheduledStep(flat, acc.finish(), state, opts.server, round, opts.rounds);
-        assign(global, names, flat);
+      const server = servers.open(round, cohort.length);
+      await Promise.all(workers.map((w, i) => runJob(w, { round, clients: shares[i], values, secagg: server.secagg }).then((part) => server.merge(part))));
+      const log: RoundLog = { round, updates: server.count, seconds: 0 };
+      if (server.count >= MIN_COHORT) {
+        const release = server.finish();
+        if ('mean' in release) {
+          const flat = flatten(values);
+          state = scheduledStep(flat, release.mean, state, opts.server, round, opts.rounds);
+          assign(global, names, flat);
+        } else log.refused = release.refused;
       }
-      opts.log(`round ${round}/${opts.rounds}: ${received} updates, ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      log.seconds = (Date.now() - started) / 1000;
+      logs.push(log);
+      opts.log(`round ${round}/${opts.rounds}: ${log.updates} ${servers.ring ? 'reports' : 'updates'}, ${log.seconds.toFixed(1)}s${log.refused ? `; refused: ${log.refused}` : ''}`);
       await onRound?.(round, global);
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return global;
+  return { weights: global, rounds: logs, ring: servers.ring };
+}
+
+/** A round's server side: it merges the threads' parts, then releases the noisy mean or refuses. */
+interface RoundServer {
+  readonly count: number;
+  /** What the threads need to play this round's reports (two-aggregator mode). */
+  readonly secagg?: SecAggRound;
+  merge(part: JobResult): void;
+  finish(): { mean: Float32Array } | { refused: string };
+}
+
+/** The server side of every round, by aggregation mode. The mean is divided by the expected cohort,
+ *  not by how many came: the accountant's guarantee is for Poisson-sampled rounds, whose size
+ *  depends on who took part. */
+async function roundServers(opts: SimOptions, length: number, clientCount: number) {
+  const { clipNorm, noiseMultiplier, cohort: denominator } = opts;
+  if (opts.aggregation === 'central') {
+    const uniform = cryptoUniform();
+    const open = (): RoundServer => {
+      const acc = new Aggregator(length, { clipNorm, noiseMultiplier, cohort: MIN_COHORT, uniform, denominator });
+      return { get count() { return acc.count; }, merge: (part) => acc.merge(part as PartialSum), finish: () => ({ mean: acc.finish() }) };
+    };
+    return { open, ring: undefined };
+  }
+  const helperKeys = await generateKeyPair(1);
+  const ring = simulationRing(clientCount, denominator / clientCount, noiseMultiplier);
+  const scale = scaleFor(clipNorm);
+  const open = (round: number, cohort: number): RoundServer => {
+    // The leader never accepts more reports than the ring holds with the noise.
+    if (cohort > ring.maxReports) throw new Error(`round ${round}: ${cohort} devices sampled, the ${ring.width}-bit ring holds ${ring.maxReports} reports`);
+    const sums = new TwoAggregatorRound(length, ring.width);
+    return {
+      get count() { return sums.count; },
+      secagg: { round, modelVersion: `simulated-${round}`, width: ring.width, helperKeys },
+      merge: (part) => sums.merge(part as SharePair),
+      finish: () => {
+        const release = sums.finish({ noiseMultiplier, denominator, scale });
+        return release.ok ? { mean: release.mean } : { refused: release.reason };
+      },
+    };
+  };
+  return { open, ring };
 }
 
 /** Each of n clients independently with probability q: the Poisson sampling that the accountant's
@@ -139,8 +221,11 @@ function runJob(worker: Worker, job: ClientJob): Promise<JobResult> {
 const PASS_VALUES = 1_500_000;
 
 /** The client side, in a worker thread: for each client, what a device does (local update, clip,
- *  encode), then what the server does with the upload (decode, re-clip, add). Clients of similar
- *  history length share a pass (localDeltas), so short histories are not padded to long ones. */
+ *  encode; in two-aggregator mode, share and seal too), then what the server does with the upload
+ *  (central: decode, re-clip, add; two-aggregator: each aggregator adds its share). Clients of
+ *  similar history length share a pass (localDeltas), so short histories are not padded to long
+ *  ones. A pass's reports are built and summed while the next pass trains: their cryptography
+ *  waits on the platform's thread pool, and the training keeps the core busy meanwhile. */
 export function clientSide(
   w: Weights,
   cfg: ModelConfig,
@@ -159,19 +244,49 @@ export function clientSide(
     assign(w, names, flatten(job.values));
     const inputs = job.clients.map((c) => deviceInput(ds, clients[c], pool, popularity, opts, job.round));
     const order = inputs.map((_, i) => i).sort((a, b) => Math.min(inputs[a].history.length, cfg.maxLen + 1) - Math.min(inputs[b].history.length, cfg.maxLen + 1));
-    const sum = new ClippedSum(length, opts.clipNorm);
+    const uploads = job.secagg ? sharedUploads(length, job.secagg, opts.clipNorm, scale) : plainUploads(length, opts.clipNorm, scale);
+    let pending: Promise<unknown> = Promise.resolve();
     for (let i = 0; i < order.length; i += chunk) {
       const deltas = await localDeltas(w, cfg, names, order.slice(i, i + chunk).map((j) => inputs[j]), opts.local);
-      for (const delta of deltas) {
-        if (!delta) continue;
-        clipToNorm(delta, opts.clipNorm);
-        const upload = encodeFixed(delta, scale);
-        const decoded = decodeUpdate(new Uint8Array(upload.buffer, upload.byteOffset, upload.byteLength), length, scale);
-        if (typeof decoded === 'string') throw new Error(`simulated upload refused: ${decoded}`);
-        sum.add(decoded);
-      }
+      // One pass in flight at most: a report holds several copies of the update.
+      await pending;
+      pending = Promise.all(deltas.map((delta) => delta && uploads.add(delta)));
+      // Its failure is thrown where it is awaited, not reported as unhandled meanwhile.
+      pending.catch(() => {});
     }
-    return sum;
+    await pending;
+    return uploads.result();
+  };
+}
+
+/** Where a thread's uploads go, by aggregation mode. */
+interface Uploads {
+  add(delta: Float32Array): void | Promise<void>;
+  result(): JobResult;
+}
+
+/** Central mode: the device clips to C and encodes; the server decodes, re-clips and adds. */
+function plainUploads(length: number, clipNorm: number, scale: number): Uploads {
+  const sum = new ClippedSum(length, clipNorm);
+  return {
+    add(delta) {
+      clipToNorm(delta, clipNorm);
+      const upload = encodeFixed(delta, scale);
+      const decoded = decodeUpdate(new Uint8Array(upload.buffer, upload.byteOffset, upload.byteLength), length, scale);
+      if (typeof decoded === 'string') throw new Error(`simulated upload refused: ${decoded}`);
+      sum.add(decoded);
+    },
+    result: () => sum,
+  };
+}
+
+/** Two-aggregator mode: the device clips, encodes and builds its report; the leader and the helper
+ *  each add their share of it. */
+function sharedUploads(length: number, round: SecAggRound, clipNorm: number, scale: number): Uploads {
+  const aggregators = new SimulatedAggregators(length, round);
+  return {
+    add: (delta) => aggregators.add(deviceUpdate(delta, clipNorm, scale)),
+    result: () => aggregators.result(),
   };
 }
 

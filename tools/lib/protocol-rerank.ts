@@ -10,6 +10,7 @@ import { rankOf, summarize, type Metrics } from './metrics';
 import { rng } from '../../src/shared/random';
 import { caseSeed, rerankContext, sampleCandidates } from './rerank';
 import type { ProtocolResult } from './protocol-full';
+import type { Case } from './split';
 import { pickCodes } from '../../src/model/plain/features';
 import { createRanker } from '../../src/model/plain/rank/ranker';
 import { sequenceCodes } from '../../src/model/plain/rank/history';
@@ -26,7 +27,7 @@ export async function runRerank(ctx: EvalContext, ranker: RerankRanker = 'plain'
   const rerank = rerankContext(ds.items, split.train);
   const candidates = cases.map((c) => sampleCandidates(c, rerank, rng(caseSeed(ctx.seed, c.userId))));
   ctx.log(`rerank: ${cases.length} users x ${candidates[0]?.length ?? 0} candidates, ${ranker} ranker`);
-  const modelRanks = ranker === 'plain' ? await plainRanks(ctx, candidates) : tfjsRanks(ctx, candidates);
+  const modelRanks = ranker === 'plain' ? await plainRanks(ctx, cases, candidates) : tfjsRanks(ctx, candidates);
   const baselines: Record<string, Metrics> = {};
   const buffer = new Float32Array(ds.items.length);
   for (const b of buildBaselines(ds.items.length, split.train)) {
@@ -51,16 +52,16 @@ export async function runRerank(ctx: EvalContext, ranker: RerankRanker = 'plain'
 }
 
 /** The target's rank among the candidates, from scores indexed by catalog item. */
-function rankIn(scores: ArrayLike<number>, candidates: Int32Array, target: number): number {
+export function rankIn(scores: ArrayLike<number>, candidates: Int32Array, target: number): number {
   const sub = Float64Array.from(candidates, (item) => scores[item]);
   return rankOf(sub, candidates.indexOf(target), new Set());
 }
 
-/** Each user's candidates scored alone, as the widget scores a shelf. */
-async function plainRanks(ctx: EvalContext, candidates: Int32Array[]): Promise<Float64Array> {
+/** Each case's candidates scored alone, as the widget scores a shelf. */
+export async function plainRanks(ctx: EvalContext, cases: readonly Case[], candidates: readonly Int32Array[]): Promise<Float64Array> {
   const { cfg, codes, w } = ctx.model;
   const ranker = createRanker(cfg, await weightsToArrays(w));
-  return Float64Array.from(ctx.cases, (c, i) => {
+  return Float64Array.from(cases, (c, i) => {
     const scores = ranker.scoreCodes(sequenceCodes(codes, c.history, cfg), pickCodes(codes, candidates[i], cfg));
     return rankOf(Float64Array.from(scores), candidates[i].indexOf(c.target), new Set());
   });

@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test, beforeAll, afterAll } from 'vitest';
 import { disposeWeights, weightSpecs, type Weights } from '../weights';
 import { scoreCandidates } from '../score';
-import { weightsFromArrays } from '../tensors';
+import { weightsFromArrays, weightsToArrays } from '../tensors';
+import { createRanker } from '../plain/rank/ranker';
+import { meanVector, withDismissals } from '../plain/dismissals';
 import { makeTrainArrays } from '../train/train-batch';
 import { batchTensors, encode, itemTensors, type Dropout } from '../network';
 import { collisionMask, nextItemLoss } from '../train/objective';
@@ -141,6 +143,21 @@ export function modelSuite(backend: string, setUp: () => Promise<void>) {
       expectClose(got!, expected);
     }, SLOW);
 
+    test("a device's dismissed items are negatives of its update, like the items it was offered", async () => {
+      const names = federatedNames(weightSpecs(TINY), 'dense');
+      const negatives = ITEMS.slice(10, 20);
+      const offerWeights = negatives.map((_, k) => k + 1);
+      const dismissed = [ITEMS[21], ITEMS[12], ITEMS[21]]; // one of them was offered too; one dismissed twice
+      const got = await localDelta(w, TINY, names, { history: LONG_HISTORY, negatives, offerWeights, dismissed }, { ...LOCAL_UPDATE_DEFAULTS, learningRate: 0.1 });
+      const offered = negatives.filter((n) => n !== ITEMS[12]);
+      const weights = offerWeights.filter((_, k) => negatives[k] !== ITEMS[12]);
+      const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
+      const expected = await centralStep(w, names, LONG_HISTORY.slice(-(TINY.maxLen + 1)), [ITEMS[21], ITEMS[12], ...offered], [mean, mean, ...weights], 0.1);
+      expectClose(got!, expected);
+      const without = await localDelta(w, TINY, names, { history: LONG_HISTORY, negatives, offerWeights }, { ...LOCAL_UPDATE_DEFAULTS, learningRate: 0.1 });
+      expect(Array.from(got!)).not.toEqual(Array.from(without!));
+    }, SLOW);
+
     test('devices batched together get the updates each gets alone', async () => {
       // Every weight, so the catalog tables' probes are exercised too; histories of different
       // lengths (one cut to the window), a device offered fewer items, one with too little history.
@@ -207,6 +224,41 @@ export function modelSuite(backend: string, setUp: () => Promise<void>) {
       };
       const margin = (x: Float32Array) => mean(x, isTaste) - mean(x, (i) => !isTaste(i));
       expect(margin(adapted)).toBeGreaterThan(margin(plain) + 0.1);
+      Object.values(only).forEach((v) => v.dispose());
+    }, SLOW);
+
+    test('a dismissal is a strong negative: a short history adapts, and items of its category fall', async () => {
+      const cats = weightSpecs(TINY).map((spec) => (spec.name === 'category' ? tf.randomNormal(spec.shape, 0, 1, 'float32', 7) : tf.zeros(spec.shape)));
+      const only = Object.fromEntries(weightSpecs(TINY).map((spec, i) => [spec.name, tf.variable(cats[i])])) as Weights;
+      tf.dispose(cats);
+      const knives = (i: ItemLike) => i.category === 'Kitchen>Knives';
+      const history = ITEMS.filter((i) => !knives(i)).slice(0, 4).map((i) => ({ ...i, type: 'view_item' }));
+      expect(history.length).toBeLessThan(TINY.maxLen); // no older part: β alone would keep nothing
+      const negatives = ITEMS.filter((i) => !history.some((h) => h.item_id === i.item_id));
+      const dismissed = [ITEMS.find(knives)!];
+      const [fitted, none] = await adaptPersonal(only, TINY, [{ history, negatives, dismissed }, { history, negatives }]);
+      expect(none.personal).toBeNull();
+      expect(fitted.gamma).toBeGreaterThan(0);
+      expect(fitted.beta).toBe(0); // nothing older than the window
+      expect(fitted.after).toBeLessThan(fitted.before);
+      const plain = await scoreCandidates(only, TINY, history, ITEMS);
+      const adapted = await scoreCandidates(only, TINY, history, ITEMS, fitted.personal!);
+      const mean = (xs: Float32Array, pick: (i: number) => boolean) => {
+        const v = Array.from(xs).filter((_, i) => pick(i));
+        return v.reduce((a, b) => a + b, 0) / v.length;
+      };
+      const margin = (x: Float32Array) => mean(x, (i) => knives(ITEMS[i])) - mean(x, (i) => !knives(ITEMS[i]));
+      expect(margin(adapted)).toBeLessThan(margin(plain) - 0.1);
+      // The page ranks with the fitted parts put back together over the dismissed items of the moment.
+      const ranker = createRanker(TINY, await weightsToArrays(only));
+      const onPage = withDismissals(fitted.longTerm, fitted.gamma, meanVector(ranker.itemVectors(dismissed), TINY.dim));
+      expectClose(onPage!, fitted.personal!);
+      // With dismissals in the batch, a shopper without any still gets exactly what it got alone.
+      const long = [...history, ...history, ...history, ...history].map((e, k) => ({ ...e, item_id: `${e.item_id}-${k}` }));
+      const [alone] = await adaptPersonal(only, TINY, [{ history: long, negatives }]);
+      const [, mixed] = await adaptPersonal(only, TINY, [{ history, negatives, dismissed }, { history: long, negatives }]);
+      expect(mixed.beta).toBeCloseTo(alone.beta, 5);
+      expect(mixed.gamma).toBe(0);
       Object.values(only).forEach((v) => v.dispose());
     }, SLOW);
   });

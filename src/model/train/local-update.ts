@@ -32,6 +32,8 @@ export interface LocalInput {
   history: readonly EventLike[];
   negatives: readonly ItemLike[];
   offerWeights?: readonly number[];
+  /** Items the shopper dismissed ("Not interested"): negatives like the offered ones, taken first. */
+  dismissed?: readonly ItemLike[];
 }
 
 /** The step's change to `names`, flattened in that order; null with too little history. */
@@ -81,9 +83,25 @@ export async function localDeltas(
 
 function example(input: LocalInput, cfg: ModelConfig, opts: LocalUpdateOptions): ClientExample | null {
   const events = interestHistory(input.history, cfg.maxLen + 1);
-  const negatives = input.negatives.slice(0, opts.negatives);
+  const { items, weights } = withDismissed(input);
+  const negatives = items.slice(0, opts.negatives);
   if (events.length < Math.max(2, opts.minEvents) || negatives.length === 0) return null;
-  return { events, negatives, offerWeights: input.offerWeights };
+  return { events, negatives, offerWeights: weights?.slice(0, negatives.length) };
+}
+
+/** The dismissed items first (newest first, each once), then the offered ones not among them. A
+ *  dismissed item weighs as an average offered one in the sampling correction. */
+function withDismissed(input: LocalInput): { items: readonly ItemLike[]; weights?: readonly number[] } {
+  const dismissed = [...(input.dismissed ?? [])].reverse().filter((d, i, all) => all.findIndex((x) => x.item_id === d.item_id) === i);
+  if (!dismissed.length) return { items: input.negatives, weights: input.offerWeights };
+  const gone = new Set(dismissed.map((d) => d.item_id));
+  const kept = input.negatives.map((item, i) => ({ item, w: input.offerWeights?.[i] })).filter((x) => !gone.has(x.item.item_id));
+  const known = input.offerWeights && input.offerWeights.length >= input.negatives.length;
+  const mean = known && kept.length ? kept.reduce((a, x) => a + (x.w ?? 0), 0) / kept.length : 1;
+  return {
+    items: [...dismissed, ...kept.map((x) => x.item)],
+    weights: known ? [...dismissed.map(() => mean), ...kept.map((x) => x.w!)] : undefined,
+  };
 }
 
 function lossFor(w: Weights, cfg: ModelConfig, clients: ClientExample[], opts: LocalUpdateOptions, probes: Probes) {

@@ -8,7 +8,7 @@ import { encodeItems, type EventLike, type ItemCodes, type ItemLike } from '../f
 import { EVENT_TYPE_ROWS } from '../../../shared/events';
 import { historyCodes, sameKey, windowKey, type HistoryCodes } from './history';
 import { createEncoder } from './encoder';
-import { dotRow } from './kernels';
+import { addRow, dotRow } from './kernels';
 import { rankWeights, type RankWeights } from './weights';
 
 export interface Ranker {
@@ -23,6 +23,9 @@ export interface Ranker {
    *  interpreter speed (tens of ms for a two-block model of width 64), later ones at compiled
    *  speed. Changes nothing the scores depend on. */
   warm(): void;
+  /** Each item's vector (its item, category and brand rows summed), row-major [items, dim]: what a
+   *  state is multiplied with to score it. */
+  itemVectors(items: readonly ItemLike[]): Float32Array;
 }
 
 export function createRanker(cfg: ModelConfig, arrays: readonly NamedArray[]): Ranker {
@@ -52,6 +55,7 @@ export function createRanker(cfg: ModelConfig, arrays: readonly NamedArray[]): R
     config: cfg,
     scoreCodes,
     warm: () => void scoreCodes(synthetic(cfg), synthetic(cfg)),
+    itemVectors: (items) => itemVectors(w, cfg, encodeItems(items, cfg)),
     score: (history, candidates, personal) => scoreCodes(historyCodes(history, cfg), encodeItems(candidates, cfg), personal),
   };
 }
@@ -61,6 +65,17 @@ function synthetic(cfg: ModelConfig): HistoryCodes {
   const n = cfg.maxLen;
   const zeros = (k: number) => new Int32Array(n * k);
   return { count: n, ids: zeros(cfg.itemHashes), cats: zeros(cfg.categoryLevels), brands: zeros(1), types: new Int32Array(n).fill(1) };
+}
+
+function itemVectors(w: RankWeights, cfg: ModelConfig, c: ItemCodes): Float32Array {
+  const d = cfg.dim;
+  const out = new Float64Array(c.count * d);
+  for (let n = 0; n < c.count; n++) {
+    for (let j = 0; j < cfg.itemHashes; j++) addRow(out, n * d, w.item, c.ids[n * cfg.itemHashes + j], d);
+    for (let j = 0; j < cfg.categoryLevels; j++) addRow(out, n * d, w.category, c.cats[n * cfg.categoryLevels + j], d);
+    addRow(out, n * d, w.brand, c.brands[n], d);
+  }
+  return Float32Array.from(out);
 }
 
 /** state · (item rows + category rows + brand row) + item prior, summed row by row. */

@@ -1,4 +1,4 @@
-// Talks to the model worker. A worker script on another origin (a CDN) cannot be started
+// Talks to the learning worker. A worker script on another origin (a CDN) cannot be started
 // directly, so it is wrapped in a same-origin blob module that imports it.
 import type { Calls, Request, Response } from '../worker/protocol';
 

@@ -1,0 +1,167 @@
+// The helper's own SQLite database (never the leader's): its HPKE keys, the seeds of reports not
+// yet aggregated (each the helper's whole share of one report), the report ids it has aggregated
+// (kept for good, so a replay is refused), and one noisy aggregate share per round. WAL journal and
+// synchronous=FULL, as the leader's: what the helper acknowledges survives a crash.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS hpke_keys (
+  key_id INTEGER PRIMARY KEY, pair TEXT NOT NULL, created_at INTEGER NOT NULL, retired_at INTEGER);
+CREATE TABLE IF NOT EXISTS seeds (
+  report_id TEXT PRIMARY KEY, round INTEGER NOT NULL, model_version TEXT NOT NULL, width INTEGER NOT NULL,
+  length INTEGER NOT NULL, seed BLOB NOT NULL, received_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS used (report_id TEXT PRIMARY KEY, round INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS aggregates (
+  round INTEGER PRIMARY KEY, model_version TEXT NOT NULL, set_sha256 TEXT NOT NULL, reports INTEGER NOT NULL,
+  noise_multiplier REAL NOT NULL, sampling_rate REAL NOT NULL, share BLOB NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+export interface KeyRow {
+  keyId: number;
+  /** HpkeKeyPair as JSON (hpke.ts parseKeyPair reads it back). */
+  pair: string;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+export interface SeedRow {
+  reportId: string;
+  round: number;
+  modelVersion: string;
+  width: number;
+  length: number;
+  seed: Uint8Array;
+  receivedAt: number;
+}
+
+interface AggregateRow {
+  round: number;
+  modelVersion: string;
+  /** sha256 of the sorted report ids: the set this share sums. */
+  setSha256: string;
+  reports: number;
+  noiseMultiplier: number;
+  samplingRate: number;
+  share: Uint8Array;
+  createdAt: number;
+}
+
+interface HelperTx {
+  keys(): KeyRow[];
+  insertKey(row: KeyRow): void;
+  retireKey(keyId: number, at: number): void;
+  deleteKey(keyId: number): void;
+  seed(reportId: string): SeedRow | null;
+  insertSeed(row: SeedRow): void;
+  deleteSeed(reportId: string): void;
+  countSeeds(): number;
+  /** Drops seeds received before `before` (rounds the leader abandoned); returns how many. */
+  pruneSeeds(before: number): number;
+  /** The round a report id was aggregated in, or null. */
+  usedIn(reportId: string): number | null;
+  markUsed(reportId: string, round: number): void;
+  aggregate(round: number): AggregateRow | null;
+  insertAggregate(row: AggregateRow): void;
+  /** What the helper's ledger charges: one entry per round it released a share for. */
+  aggregatedRounds(): { samplingRate: number; noiseMultiplier: number }[];
+  bump(counter: string, by?: number): void;
+  counters(): Record<string, number>;
+}
+
+export interface HelperStore {
+  /** One synchronous transaction (better-sqlite3): async work happens before, never inside. */
+  transaction<T>(fn: (tx: HelperTx) => T): T;
+  close(): void;
+}
+
+interface SeedDb {
+  report_id: string;
+  round: number;
+  model_version: string;
+  width: number;
+  length: number;
+  seed: Buffer;
+  received_at: number;
+}
+
+interface AggregateDb {
+  round: number;
+  model_version: string;
+  set_sha256: string;
+  reports: number;
+  noise_multiplier: number;
+  sampling_rate: number;
+  share: Buffer;
+  created_at: number;
+}
+
+const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+export function openHelperStore(path: string): HelperStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const q = {
+    keys: db.prepare('SELECT key_id, pair, created_at, retired_at FROM hpke_keys ORDER BY created_at DESC, key_id DESC'),
+    insertKey: db.prepare('INSERT INTO hpke_keys (key_id, pair, created_at, retired_at) VALUES (?, ?, ?, ?)'),
+    retireKey: db.prepare('UPDATE hpke_keys SET retired_at = ? WHERE key_id = ? AND retired_at IS NULL'),
+    deleteKey: db.prepare('DELETE FROM hpke_keys WHERE key_id = ?'),
+    seed: db.prepare('SELECT * FROM seeds WHERE report_id = ?'),
+    insertSeed: db.prepare('INSERT INTO seeds (report_id, round, model_version, width, length, seed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    deleteSeed: db.prepare('DELETE FROM seeds WHERE report_id = ?'),
+    countSeeds: db.prepare('SELECT COUNT(*) AS n FROM seeds'),
+    pruneSeeds: db.prepare('DELETE FROM seeds WHERE received_at < ?'),
+    usedIn: db.prepare('SELECT round FROM used WHERE report_id = ?'),
+    markUsed: db.prepare('INSERT INTO used (report_id, round) VALUES (?, ?)'),
+    aggregate: db.prepare('SELECT * FROM aggregates WHERE round = ?'),
+    insertAggregate: db.prepare(
+      'INSERT INTO aggregates (round, model_version, set_sha256, reports, noise_multiplier, sampling_rate, share, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    aggregated: db.prepare('SELECT sampling_rate, noise_multiplier FROM aggregates ORDER BY round'),
+    bump: db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value'),
+    counters: db.prepare('SELECT name, value FROM counters'),
+  };
+  const tx: HelperTx = {
+    keys: () =>
+      (q.keys.all() as { key_id: number; pair: string; created_at: number; retired_at: number | null }[]).map((k) => ({
+        keyId: k.key_id,
+        pair: k.pair,
+        createdAt: k.created_at,
+        retiredAt: k.retired_at,
+      })),
+    insertKey: (k) => void q.insertKey.run(k.keyId, k.pair, k.createdAt, k.retiredAt),
+    retireKey: (keyId, at) => void q.retireKey.run(at, keyId),
+    deleteKey: (keyId) => void q.deleteKey.run(keyId),
+    seed: (id) => {
+      const r = q.seed.get(id) as SeedDb | undefined;
+      return r ? { reportId: r.report_id, round: r.round, modelVersion: r.model_version, width: r.width, length: r.length, seed: new Uint8Array(r.seed), receivedAt: r.received_at } : null;
+    },
+    insertSeed: (s) => void q.insertSeed.run(s.reportId, s.round, s.modelVersion, s.width, s.length, bytes(s.seed), s.receivedAt),
+    deleteSeed: (id) => void q.deleteSeed.run(id),
+    countSeeds: () => (q.countSeeds.get() as { n: number }).n,
+    pruneSeeds: (before) => q.pruneSeeds.run(before).changes,
+    usedIn: (id) => (q.usedIn.get(id) as { round: number } | undefined)?.round ?? null,
+    markUsed: (id, round) => void q.markUsed.run(id, round),
+    aggregate: (round) => {
+      const a = q.aggregate.get(round) as AggregateDb | undefined;
+      return a
+        ? { round: a.round, modelVersion: a.model_version, setSha256: a.set_sha256, reports: a.reports, noiseMultiplier: a.noise_multiplier, samplingRate: a.sampling_rate, share: new Uint8Array(a.share), createdAt: a.created_at }
+        : null;
+    },
+    insertAggregate: (a) => void q.insertAggregate.run(a.round, a.modelVersion, a.setSha256, a.reports, a.noiseMultiplier, a.samplingRate, bytes(a.share), a.createdAt),
+    aggregatedRounds: () =>
+      (q.aggregated.all() as { sampling_rate: number; noise_multiplier: number }[]).map((r) => ({ samplingRate: r.sampling_rate, noiseMultiplier: r.noise_multiplier })),
+    bump: (name, by = 1) => void q.bump.run(name, by),
+    counters: () => Object.fromEntries((q.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value])),
+  };
+  return {
+    transaction: (fn) => db.transaction(() => fn(tx)).immediate(),
+    close: () => db.close(),
+  };
+}
