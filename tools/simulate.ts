@@ -37,7 +37,6 @@ const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [option
   --aggregation M       two-aggregator (secret-shared reports, each of two servers adds noise z·C;
                         the default) or central (one server sees every update)
   --epsilon E           privacy budget ε, spent against one aggregator's noise (default 8)
-  --delta D             δ (default 1e-5)
   --cohort K            expected clients a round (default: ${RECIPES['two-aggregator'].sampleRate} × clients two-aggregator,
                         ${RECIPES.central.sampleRate} × clients central; Poisson-sampled)
   --noise Z             noise multiplier z (default ${RECIPES['two-aggregator'].noiseMultiplier} two-aggregator, ${RECIPES.central.noiseMultiplier} central)
@@ -47,11 +46,13 @@ const USAGE = `usage: npm run simulate -- --data <dir> --json <out.json> [option
   --seed S              seed of the start, the reference, batches and cohorts (default 1)
   --threads N           worker threads for the clients (default ${SIM_DEFAULTS.threads})
   --start-model <dir>   reuse the starting model saved there by an earlier run with the same data, share and seed; saved there otherwise`;
-const FLAGS = ['data', 'json', 'aggregation', 'epsilon', 'delta', 'cohort', 'noise', 'clip', 'rounds', 'public-share', 'seed', 'threads', 'start-model', 'help'];
+const FLAGS = ['data', 'json', 'aggregation', 'epsilon', 'cohort', 'noise', 'clip', 'rounds', 'public-share', 'seed', 'threads', 'start-model', 'help'];
 
 /** Epochs of the starting model and of the centralized reference. In epochs, not minutes: a time
  *  budget would make the learning-rate schedule, and so the model, depend on how busy the machine was. */
 const START_EPOCHS = 30;
+/** δ of the (ε, δ) reported: the server's default (FL_DELTA). */
+const DELTA = 1e-5;
 const CENTRAL_EPOCHS = 16;
 
 /** What a worker thread is started with: a share of the clients, or the centralized reference. */
@@ -154,7 +155,7 @@ async function main() {
   const aggregation = (stringFlag(flags, 'aggregation') ?? 'two-aggregator') as Aggregation;
   if (!AGGREGATIONS.includes(aggregation)) fail(`--aggregation must be one of ${AGGREGATIONS.join(', ')}`);
   const recipe = RECIPES[aggregation];
-  const delta = numberFlag(flags, 'delta', 1e-5, (n) => n > 0 && n < 1);
+  const delta = DELTA;
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
   await useBackend('wasm');

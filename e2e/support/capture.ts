@@ -31,7 +31,7 @@ export function captureRequests(context: BrowserContext): Capture {
 async function describe(r: Request): Promise<Captured> {
   // allHeaders() has what the network stack really sent (cookies too); a request cut off before
   // that is known keeps the headers the page asked for.
-  const headers = await Promise.race([r.allHeaders(), new Promise<Record<string, string>>((ok) => setTimeout(() => ok(r.headers()), HEADERS_WAIT_MS))]);
+  const headers = await Promise.race([r.allHeaders().catch(() => r.headers()), new Promise<Record<string, string>>((ok) => setTimeout(() => ok(r.headers()), HEADERS_WAIT_MS))]);
   const response = await Promise.race([r.response().catch(() => null), new Promise<null>((ok) => setTimeout(() => ok(null), HEADERS_WAIT_MS))]);
   return {
     url: r.url(),

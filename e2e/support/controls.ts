@@ -1,7 +1,7 @@
 // The shopper's controls as a test drives them: the catalog's own view of items, the dismissed
 // list as IndexedDB holds it, and the popover, the dialog and their contents through the DOM.
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { DB_NAME } from '../../src/shared/storage-keys';
+import { readObjectStore } from './storage';
 import { slotSelector } from './widget';
 
 export interface CatalogEntry {
@@ -22,26 +22,7 @@ export async function catalog(request: APIRequestContext): Promise<Map<string, C
 
 /** Item ids in the `dismissed` object store, or [] when there is no database. */
 export function storedDismissed(page: Page): Promise<string[]> {
-  return page.evaluate(async (name) => {
-    if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
-    const db = await new Promise<IDBDatabase | null>((resolve) => {
-      const req = indexedDB.open(name);
-      req.onupgradeneeded = () => req.transaction!.abort();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => resolve(null);
-    });
-    if (!db) return [];
-    try {
-      if (!db.objectStoreNames.contains('dismissed')) return [];
-      const req = db.transaction('dismissed').objectStore('dismissed').getAllKeys();
-      return await new Promise<string[]>((resolve, reject) => {
-        req.onsuccess = () => resolve(req.result as string[]);
-        req.onerror = () => reject(req.error);
-      });
-    } finally {
-      db.close();
-    }
-  }, DB_NAME);
+  return readObjectStore<string>(page, 'dismissed', 'getAllKeys');
 }
 
 /** The "Your data" dialog, wherever it was opened (a shelf's shadow root or its own host). */

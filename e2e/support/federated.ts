@@ -93,23 +93,7 @@ export function byteChiSquare(bytes: Uint8Array): number {
   return counts.reduce((a, c) => a + (c - e) ** 2 / e, 0);
 }
 
-export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const mean = (v: ArrayLike<number>) => {
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i];
-    return s / v.length;
-  };
-  const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
+export { correlation } from '../../src/privacy/testing/correlation';
 
 /** Whether `haystack` holds any `window`-byte run of `needle`: a share or seed copied anywhere. */
 export function holdsAnyPart(haystack: Buffer, needle: Uint8Array, window = 32): boolean {

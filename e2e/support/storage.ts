@@ -17,7 +17,12 @@ export function hasDatabase(page: Page): Promise<boolean> {
  * connection is closed at once so a pending deletion (consent denied) is never blocked.
  */
 export function storedEvents(page: Page): Promise<StoredEventRow[]> {
-  return page.evaluate(async (name) => {
+  return readObjectStore<StoredEventRow>(page, 'events', 'getAll');
+}
+
+/** An object store's records (or keys), or [] when there is no such database or store. */
+export function readObjectStore<T>(page: Page, store: string, read: 'getAll' | 'getAllKeys'): Promise<T[]> {
+  return page.evaluate(async ({ name, store, read }) => {
     if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
     const db = await new Promise<IDBDatabase | null>((resolve) => {
       const req = indexedDB.open(name);
@@ -27,16 +32,16 @@ export function storedEvents(page: Page): Promise<StoredEventRow[]> {
     });
     if (!db) return [];
     try {
-      if (!db.objectStoreNames.contains('events')) return [];
-      const req = db.transaction('events').objectStore('events').getAll();
-      return await new Promise<StoredEventRow[]>((resolve, reject) => {
-        req.onsuccess = () => resolve(req.result as StoredEventRow[]);
+      if (!db.objectStoreNames.contains(store)) return [];
+      const req = db.transaction(store).objectStore(store)[read]();
+      return await new Promise<unknown[]>((resolve, reject) => {
+        req.onsuccess = () => resolve(req.result as unknown[]);
         req.onerror = () => reject(req.error);
       });
     } finally {
       db.close();
     }
-  }, DB_NAME);
+  }, { name: DB_NAME, store, read }) as Promise<T[]>;
 }
 
 /** Waits until an event of `type` (for `itemId`, if given) is in IndexedDB; returns it. */

@@ -15,7 +15,7 @@ import { parseConfig } from '../../src/privacy/secagg/hpke';
 import { parseReport, type Report } from '../../src/privacy/secagg/report';
 import { fromBytes, ringWidth, shareBytes, type Width } from '../../src/privacy/secagg/ring';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
-import type { FlStatus, HelperState, ReportReceipt, RoundInfo, SecAggRound } from '../../src/sync/wire';
+import type { HelperState, ReportReceipt, RoundInfo, SecAggRound } from '../../src/sync/wire';
 import type { ModelJson } from '../../src/model/plain/artifact';
 import { HttpError } from '../send';
 import { checkFlConfig, type FlConfig } from './config';
@@ -24,7 +24,7 @@ import type { HelperConfigs } from './helper-wire';
 import { createLedger } from './ledger';
 import { seedModel, updateLength } from './models';
 import { createPublisher } from './publish';
-import { flStatus, modelAnswers, roundInfo, type ModelAnswers } from './responses';
+import { flStatus, modelAnswers, roundInfo, type RoundAnswers } from './responses';
 import { createRounds } from './rounds';
 import type { LeaderSettings } from './roles';
 import type { FlStore, FlTx, RoundRow } from './store';
@@ -35,12 +35,8 @@ interface ReportAnswer {
   receipt: ReportReceipt;
 }
 
-export interface LeaderService extends ModelAnswers {
-  round(): Promise<RoundInfo>;
-  status(): Promise<FlStatus>;
+export interface LeaderService extends RoundAnswers {
   submitReport(body: Uint8Array): Promise<ReportAnswer>;
-  maxUploadBytes(): Promise<number>;
-  reject(): Promise<void>;
   /** Forwards sealed seeds and aggregates a full round as far as the helper lets it; the leader
    *  runs this after every accepted report and every FL_HELPER_RETRY_SECONDS. */
   pump(): Promise<void>;

@@ -42,6 +42,15 @@ export interface ModelAnswers {
   modelFile(version: string, file: string): Promise<{ body: Uint8Array | string; type: string } | null>;
 }
 
+/** What every aggregator that runs rounds answers, in either mode. */
+export interface RoundAnswers extends ModelAnswers {
+  round(): Promise<RoundInfo>;
+  status(): Promise<FlStatus>;
+  /** Largest valid upload, in bytes (the HTTP layer refuses bigger bodies before reading them). */
+  maxUploadBytes(): Promise<number>;
+  reject(): Promise<void>;
+}
+
 /** `GET /model` and `GET /models/<version>/<file>`, whichever mode published the versions. */
 export function modelAnswers(store: FlStore): ModelAnswers {
   return {

@@ -2,7 +2,7 @@
 // it, and once a round's cohort is in, re-clips, sums and noises the updates itself. The round
 // lifecycle (rounds.ts), the privacy ledger (ledger.ts), publishing (publish.ts) and the answers
 // (responses.ts) do not depend on that. Every state change happens inside one store transaction.
-import type { RoundInfo, FlStatus, UpdateReceipt } from '../../src/sync/wire';
+import type { RoundInfo, UpdateReceipt } from '../../src/sync/wire';
 import type { ModelJson } from '../../src/model/plain/artifact';
 import { aggregate } from '../../src/privacy/aggregate';
 import { decodeUpdate, l2norm, scaleFor } from '../../src/privacy/fixed-point';
@@ -11,7 +11,7 @@ import { checkFlConfig, type FlConfig } from './config';
 import { createLedger } from './ledger';
 import { seedModel, updateLength } from './models';
 import { createPublisher } from './publish';
-import { flStatus, modelAnswers, receipt, roundInfo, type ModelAnswers } from './responses';
+import { flStatus, modelAnswers, receipt, roundInfo, type RoundAnswers } from './responses';
 import { createRounds } from './rounds';
 import type { FlStore, FlTx, RoundRow } from './store';
 import { HttpError } from '../send';
@@ -26,13 +26,8 @@ interface UploadInput {
   body: Uint8Array;
 }
 
-export interface FlService extends ModelAnswers {
-  round(): Promise<RoundInfo>;
-  status(): Promise<FlStatus>;
+export interface FlService extends RoundAnswers {
   submit(input: UploadInput): Promise<UpdateReceipt>;
-  /** Largest valid upload, in bytes (the HTTP layer refuses bigger bodies before reading them). */
-  maxUploadBytes(): Promise<number>;
-  reject(): Promise<void>;
 }
 
 interface Options {

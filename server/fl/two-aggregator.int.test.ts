@@ -17,6 +17,7 @@ import { getJson, inspectDb, openService, publishedValues, seededUniform, submit
 import type { HelperConfigs, HelperStatus } from './helper-wire';
 import { createLedger } from './ledger';
 import { deviceReport, exactSum, postReport, reportOf, secaggConfig, seededNoise, seededWords, startHelper, startLeader, type HelperServer, type LeaderServer } from './secagg-test-helpers';
+import { correlation } from '../../src/privacy/testing/correlation';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -165,23 +166,3 @@ describe('what each aggregator holds', () => {
     expect(blobs.map((b) => b.name).sort()).toEqual(['aggregates', 'counters', 'hpke_keys', 'seeds', 'used']);
   });
 });
-
-function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= a.length;
-  mb /= b.length;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}

@@ -1,26 +1,15 @@
 // A model served the way a site serves it (model.json and its weights file), with a fetch that
 // records what was asked of it, for tests of loading in Node.
-import { ARTIFACT_FORMAT, encodeWeights, sha256Hex, type ModelJson, type Quantization } from '../model/plain/artifact';
-import { fixtureArrays } from '../model/testing/fixture-weights';
-import { TINY } from '../model/testing/fixture';
+import type { ModelJson, Quantization } from '../model/plain/artifact';
+import { fixtureFiles } from '../model/testing/fixture-weights';
 
 export interface Served {
   json: ModelJson;
   bin: Uint8Array;
 }
 
-export async function servedModel(seed = 3, quantization: Quantization = 'uint8'): Promise<Served> {
-  const { entries, bin } = encodeWeights(fixtureArrays(seed), quantization);
-  const hash = await sha256Hex(bin);
-  const json: ModelJson = {
-    format: ARTIFACT_FORMAT,
-    formatVersion: 1,
-    version: `fixture-${hash.slice(0, 12)}`,
-    config: TINY,
-    weightsSha256: hash,
-    weightsManifest: [{ paths: [`weights-${hash.slice(0, 16)}.bin`], weights: entries }],
-  };
-  return { json, bin };
+export function servedModel(seed = 3, quantization: Quantization = 'uint8'): Promise<Served> {
+  return fixtureFiles(seed, quantization, (hash) => `weights-${hash.slice(0, 16)}.bin`);
 }
 
 export interface FakeFetch {

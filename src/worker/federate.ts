@@ -123,7 +123,7 @@ export async function reportFor(round: RoundInfo, delta: Float32Array): Promise<
 /** Loads the report's chunk and seals a throwaway seed to the helper's key: the platform's X25519
  *  check, the key's import and the compilation of the HPKE code then happen before the upload. */
 export async function warmUp(round: RoundInfo): Promise<void> {
-  const [{ sealSeed }] = await Promise.all([import('../privacy/secagg/hpke'), import('../privacy/secagg/report')]);
+  const { sealSeed } = await import('../privacy/secagg/report');
   await sealSeed(round.secagg!.helper, new Uint8Array(32), { round: round.round, modelVersion: round.model.version, reportId: '0'.repeat(32) });
 }
 

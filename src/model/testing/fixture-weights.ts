@@ -1,7 +1,7 @@
 // Weights for the TINY fixture model, drawn from the seeded PRNG rather than TF.js's random ops:
 // the same numbers on every backend and in every TF.js version, so outputs computed from them can
 // be checked in (golden.json) and a worker can load them as a model.
-import { ARTIFACT_FORMAT, encodeWeights, sha256Hex, type Artifact, type ModelJson, type NamedArray } from '../plain/artifact';
+import { ARTIFACT_FORMAT, encodeWeights, sha256Hex, type Artifact, type ModelJson, type NamedArray, type Quantization } from '../plain/artifact';
 import { weightSpecs, type WeightSpec } from '../weights';
 import { rng } from '../../shared/random';
 import { TINY } from './fixture';
@@ -24,10 +24,10 @@ export function fixtureArrays(seed = 3): NamedArray[] {
   });
 }
 
-/** The fixture weights as a model artifact, as a worker has it once fetched and verified. */
-export async function fixtureArtifact(seed = 3): Promise<Artifact> {
-  const weights = fixtureArrays(seed);
-  const { entries, bin } = encodeWeights(weights);
+/** The fixture weights as a site serves them: model.json and its weights file, named by `path`
+ *  from the weights' hash. */
+export async function fixtureFiles(seed = 3, quantization: Quantization = 'float32', path = (_hash: string) => 'weights.bin'): Promise<{ json: ModelJson; bin: Uint8Array }> {
+  const { entries, bin } = encodeWeights(fixtureArrays(seed), quantization);
   const hash = await sha256Hex(bin);
   const json: ModelJson = {
     format: ARTIFACT_FORMAT,
@@ -35,7 +35,12 @@ export async function fixtureArtifact(seed = 3): Promise<Artifact> {
     version: `fixture-${hash.slice(0, 12)}`,
     config: TINY,
     weightsSha256: hash,
-    weightsManifest: [{ paths: ['weights.bin'], weights: entries }],
+    weightsManifest: [{ paths: [path(hash)], weights: entries }],
   };
-  return { json, weights };
+  return { json, bin };
+}
+
+/** The fixture weights as a model artifact, as a worker has it once fetched and verified. */
+export async function fixtureArtifact(seed = 3): Promise<Artifact> {
+  return { json: (await fixtureFiles(seed)).json, weights: fixtureArrays(seed) };
 }

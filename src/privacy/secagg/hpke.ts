@@ -9,9 +9,9 @@
 //
 // X25519 comes from WebCrypto where the platform has it (Node, recent browsers: about 3× faster,
 // which the helper feels on every report) and from @hpke/dhkem-x25519 (pure JavaScript) elsewhere.
-// Both are the same RFC 9180 KEM, byte for byte: either side may use either.
+// Both are the same RFC 9180 KEM, byte for byte: either side may use either. The JavaScript one is
+// imported only where WebCrypto lacks X25519, so browsers that have it never download it.
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256 as WebCryptoX25519, HkdfSha256 } from '@hpke/core';
-import { DhkemX25519HkdfSha256 as PortableX25519 } from '@hpke/dhkem-x25519';
 import { concat, fromBase64url, toBase64url, u8, utf8 } from './bytes';
 import { encodeContext, type ReportContext } from './context';
 import { refuse, SecAggError } from './errors';
@@ -50,13 +50,16 @@ const INFO = utf8('shelfwise/secagg/v1 seed');
 /** Where X25519 comes from; by default the platform's WebCrypto when it works, else JavaScript. */
 export type X25519Source = 'webcrypto' | 'portable';
 
-const suites = new Map<X25519Source, CipherSuite>();
+const suites = new Map<X25519Source, Promise<CipherSuite>>();
 
-function suiteOf(source: X25519Source): CipherSuite {
+function suiteOf(source: X25519Source): Promise<CipherSuite> {
   let suite = suites.get(source);
   if (!suite) {
-    const kem = source === 'webcrypto' ? new WebCryptoX25519() : new PortableX25519();
-    suites.set(source, (suite = new CipherSuite({ kem, kdf: new HkdfSha256(), aead: new Aes128Gcm() })));
+    suite = (async () => {
+      const kem = source === 'webcrypto' ? new WebCryptoX25519() : new (await import('@hpke/dhkem-x25519')).DhkemX25519HkdfSha256();
+      return new CipherSuite({ kem, kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+    })();
+    suites.set(source, suite);
   }
   return suite;
 }
@@ -65,10 +68,10 @@ let detected: Promise<CipherSuite> | undefined;
 
 /** The WebCrypto suite if a whole seal and open works with it here (some browsers lack X25519). */
 function suiteFor(source?: X25519Source): Promise<CipherSuite> {
-  if (source) return Promise.resolve(suiteOf(source));
+  if (source) return suiteOf(source);
   detected ??= (async () => {
     try {
-      const suite = suiteOf('webcrypto');
+      const suite = await suiteOf('webcrypto');
       const pair = await suite.kem.generateKeyPair();
       const recipientKey = await suite.kem.deserializePrivateKey(await suite.kem.serializePrivateKey(pair.privateKey));
       const recipientPublicKey = await suite.kem.deserializePublicKey(await suite.kem.serializePublicKey(pair.publicKey));
