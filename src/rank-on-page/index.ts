@@ -5,12 +5,12 @@
 // newer model and starts the learning worker only when there is something to learn.
 import { parseItem } from '../capture/item';
 import type { ItemLike } from '../model/plain/features';
-import { LAST_CONTRIBUTION_KEY, scoresKey } from '../shared/storage-keys';
+import { LAST_CONTRIBUTION_KEY, PERSONAL_KEY, scoresKey } from '../shared/storage-keys';
 import type { BackendName, Candidate, Explanation } from '../shared/types';
 import type { Store } from '../store';
 import type { ContributionOutcome, LastContribution } from '../worker/federate';
-import { readHistory } from '../worker/history';
-import { personalVector, rankingVector } from '../worker/personal';
+import { HISTORY_READ, toModelEvents } from '../worker/history';
+import { rankingVector, type PersonalState } from '../worker/personal';
 import type { DebugInfo, WorkerDebug } from '../worker/protocol';
 import { whyThis } from '../model/plain/rank/why';
 import { loadModel, type LoadedModel } from './load';
@@ -109,8 +109,10 @@ export function createPage(opts: PageOptions, afterShelvesPart: () => Promise<Af
 
   return {
     async start() {
-      if (!(await readOnce())) return;
+      // Read beside the pointer, not after it: a device that has ranked before has history.
+      const named = readOnce();
       ranking.prefetch();
+      if (!(await named)) return;
       await model();
     },
     async prepare() {
@@ -135,8 +137,10 @@ export function createPage(opts: PageOptions, afterShelvesPart: () => Promise<Af
     async explain(item) {
       if (state.stopped) return null;
       const [m, store] = await Promise.all([model(), opts.store()]);
-      const [history, personal, dismissed] = await Promise.all([readHistory(store), personalVector(store, m.version), store.dismissed()]);
-      return whyThis(m.ranker, history, toItem(item), rankingVector(personal, dismissed, m.ranker), nextTask);
+      const now = await store.read({ events: { limit: HISTORY_READ }, state: [PERSONAL_KEY] });
+      const personal = now.state[PERSONAL_KEY] as PersonalState | undefined;
+      const vector = rankingVector(personal?.modelVersion === m.version ? personal : undefined, now.dismissed, m.ranker);
+      return whyThis(m.ranker, toModelEvents(now.events), toItem(item), vector, nextTask);
     },
     async afterShelves() {
       // A page that personalized no shelf (the first interest event came after them) leaves the

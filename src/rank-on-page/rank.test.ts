@@ -62,6 +62,31 @@ describe('createRanking', () => {
     expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }, { after: HISTORY.length }]);
   });
 
+  test('rankings that start while a top-up is on its way share it, and each later one reads again', async () => {
+    const { store, ranking } = setup(HISTORY.map((e, i) => stored(e, 100 + i)));
+    ranking.prefetch();
+    const [a, b] = await Promise.all([ranking.rank('related@sku1', ITEMS), ranking.rank('cross-sell@sku1', ITEMS, [ITEMS[2].item_id])]);
+    expect(a.history.map((e) => e.item_id)).toEqual(HISTORY.map((e) => e.item_id));
+    expect(b.history.map((e) => e.item_id)).toEqual([...HISTORY.map((e) => e.item_id), ITEMS[2].item_id]);
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }]);
+    store.write([{ type: 'view_item', item_id: ITEMS[9].item_id, category: '', brand: '', ts: 200, source: 'datalayer' }]);
+    const c = await ranking.rank('home', ITEMS);
+    expect(c.history.at(-1)?.item_id).toBe(ITEMS[9].item_id);
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }, { after: HISTORY.length }]);
+  });
+
+  test('after a failed first read, a ranking reads everything itself', async () => {
+    const { store, ranking } = setup(HISTORY.map((e, i) => stored(e, 100 + i)));
+    const read = store.read;
+    store.read = () => Promise.reject(new Error('busy'));
+    ranking.prefetch();
+    await new Promise((r) => setTimeout(r));
+    store.read = read;
+    const ranked = await ranking.rank('home', ITEMS);
+    expect(ranked.history.map((e) => e.item_id)).toEqual(HISTORY.map((e) => e.item_id));
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }]);
+  });
+
   test('keeps the scores and the offered items only in a later task, one write after another', async () => {
     const { store, ranking, runLater } = setup(HISTORY.map((e, i) => stored(e, i + 1)));
     const first = await ranking.rank('home', ITEMS.slice(0, 6));

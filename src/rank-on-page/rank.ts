@@ -3,15 +3,15 @@
 // learning need: the scores, kept for a page whose model is not ready yet, and the offered items,
 // the negatives on-device learning learns from.
 import type { ItemLike } from '../model/plain/features';
-import type { StoredEvent } from '../shared/types';
+import type { DismissedItem, StoredEvent } from '../shared/types';
 import { PERSONAL_KEY, scoresKey } from '../shared/storage-keys';
-import type { Store } from '../store';
+import type { Reading, Store } from '../store';
 import { HISTORY_READ, toModelEvents, type HistoryEvent } from '../worker/history';
 import { rankingVector, rememberOffered, type PersonalState } from '../worker/personal';
 import { withContext } from './context';
 import type { LoadedModel } from './load';
 
-type RankStore = Pick<Store, 'recent' | 'getState' | 'setState' | 'dismissed'>;
+type RankStore = Pick<Store, 'read' | 'getState' | 'setState'>;
 
 export interface RankingDeps {
   store(): Promise<RankStore>;
@@ -25,13 +25,15 @@ export interface RankingDeps {
 interface Ranked {
   scores: Float32Array;
   history: readonly HistoryEvent[];
-  /** Milliseconds from the call to the scores: history and personal vector read, model run. */
+  /** Milliseconds from the call to the scores: the store read, model run. */
   ms: number;
 }
 
 interface Ranking {
-  /** Starts reading the history now, before there is anything to rank: a ranking then reads only
-   *  the records added since (the read of a few hundred records is most of a ranking's time). */
+  /** Reads the history, the dismissed items and the personal state now, before there is anything
+   *  to rank (idempotent): a ranking then reads only the records added since, with the dismissed
+   *  items and the personal state, in one small transaction (the read of a few hundred records is
+   *  most of a ranking's time). */
   prefetch(): void;
   /** Scores aligned with `items`, higher first; `context`: a cross-sell shelf's items to go with,
    *  ranked after as the newest events (context.ts). */
@@ -40,22 +42,49 @@ interface Ranking {
   written(): Promise<void>;
 }
 
-/** The newest HISTORY_READ records: `known` (an earlier read, or none) topped up with the records
- *  written since, by id (a page writes events carried over from the page before with their own,
- *  earlier times). Records never change once written. */
-async function newestRecords(store: RankStore, known: StoredEvent[] | null): Promise<StoredEvent[]> {
-  if (!known) return store.recent({ limit: HISTORY_READ });
-  const added = await store.recent({ after: Math.max(0, ...known.map((e) => e.id ?? 0)) });
-  return added.length ? [...known, ...added].sort((a, b) => a.ts - b.ts || (a.id ?? 0) - (b.id ?? 0)).slice(-HISTORY_READ) : known;
+/** What a ranking reads: the newest HISTORY_READ records, the dismissed items, the personal state. */
+interface Inputs {
+  records: StoredEvent[];
+  dismissed: DismissedItem[];
+  personal: PersonalState | undefined;
+}
+
+const personalOf = (r: Reading) => r.state[PERSONAL_KEY] as PersonalState | undefined;
+
+const full = (store: RankStore): Promise<Inputs> =>
+  store.read({ events: { limit: HISTORY_READ }, state: [PERSONAL_KEY] }).then((r) => ({ records: r.events, dismissed: r.dismissed, personal: personalOf(r) }));
+
+/** `base` brought up to date in one transaction: the records written since it was read, by id (a
+ *  page writes events carried over from the page before with their own, earlier times; records
+ *  never change once written), the dismissed items and the personal state of now. */
+async function topUp(store: RankStore, base: Inputs): Promise<Inputs> {
+  const now = await store.read({ events: { after: Math.max(0, ...base.records.map((e) => e.id ?? 0)) }, state: [PERSONAL_KEY] });
+  const records = now.events.length ? [...base.records, ...now.events].sort((a, b) => a.ts - b.ts || (a.id ?? 0) - (b.id ?? 0)).slice(-HISTORY_READ) : base.records;
+  return { records, dismissed: now.dismissed, personal: personalOf(now) };
 }
 
 export function createRanking(deps: RankingDeps): Ranking {
-  // The latest read; the next one only tops it up. Null before the first, or after one failed.
-  let records: Promise<StoredEvent[] | null> = Promise.resolve(null);
-  const history = () => {
-    const next = Promise.all([deps.store(), records]).then(([store, known]) => newestRecords(store, known));
-    records = next.catch(() => null);
-    return next;
+  // The first read, made once. Null when it failed: a ranking then reads everything itself.
+  let first: Promise<Inputs | null> | null = null;
+  // The top-up on its way. Rankings that start before it is answered share it: their shelves then
+  // render in the same task and the page paints them in one frame, where separate reads would
+  // each be answered a task (often a frame) after the other.
+  let pending: Promise<Inputs> | null = null;
+  const read = (): Promise<Inputs> => {
+    if (!first) {
+      const made = deps.store().then(full);
+      first = made.catch(() => null);
+      return made;
+    }
+    if (pending) return pending;
+    const now = (async () => {
+      const [store, base] = await Promise.all([deps.store(), first]);
+      return base ? topUp(store, base) : full(store);
+    })();
+    pending = now;
+    const done = () => void (pending === now && (pending = null));
+    now.then(done, done);
+    return now;
   };
   // One write at a time: the offered items are read, merged and written back.
   let writes: Promise<void> = Promise.resolve();
@@ -70,14 +99,14 @@ export function createRanking(deps: RankingDeps): Ranking {
   };
   return {
     prefetch() {
-      history().catch(() => {});
+      if (!first) read().catch(() => {});
     },
     async rank(key, items, context = []) {
       const started = performance.now();
       const store = await deps.store();
       // The store is read while the model may still be loading.
-      const [model, newest, personal, dismissed] = await Promise.all([deps.model(), history(), store.getState<PersonalState>(PERSONAL_KEY), store.dismissed()]);
-      const events = withContext(toModelEvents(newest), context);
+      const [model, { records, dismissed, personal }] = await Promise.all([deps.model(), read()]);
+      const events = withContext(toModelEvents(records), context);
       // The personal vector with the shopper's dismissals of the moment (model/plain/dismissals.ts).
       const vector = rankingVector(personal?.modelVersion === model.version ? personal : undefined, dismissed, model.ranker);
       const scores = model.ranker.score(events, items, vector);

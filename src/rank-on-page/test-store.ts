@@ -4,12 +4,12 @@
 import type { StoredEvent } from '../shared/types';
 import type { RecentOptions, Store } from '../store';
 
-export type TestStore = Pick<Store, 'recent' | 'count' | 'getState' | 'setState' | 'dismissed'> & {
+export type TestStore = Pick<Store, 'recent' | 'read' | 'count' | 'getState' | 'setState' | 'dismissed'> & {
   events: StoredEvent[];
   state: Map<string, unknown>;
   /** Writes events as `add` does: each gets the next id. */
   write(events: StoredEvent[]): void;
-  /** Calls of `recent`, as made. */
+  /** The records asked for by `recent` and `read`, as asked. */
   reads: RecentOptions[];
 };
 
@@ -31,6 +31,11 @@ export function memoryStore(events: StoredEvent[] = []): TestStore {
       const byTime = all.slice().sort((a, b) => a.ts - b.ts || a.id! - b.id!);
       const matching = byTime.filter((e) => (!types || types.includes(e.type)) && e.ts >= since && e.id! > after);
       return structuredClone(matching.slice(Math.max(0, matching.length - limit)));
+    },
+    async read({ events, state: keys = [] }) {
+      const state: Record<string, unknown> = {};
+      for (const k of keys) if (this.state.has(k)) state[k] = structuredClone(this.state.get(k));
+      return { events: await this.recent(events), dismissed: await this.dismissed(), state };
     },
     async dismissed() {
       return [];

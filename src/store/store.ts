@@ -1,6 +1,6 @@
 import { DISMISS_EVENT } from '../shared/events';
 import type { DismissedItem, EventName, StoredEvent } from '../shared/types';
-import type { IDBPIndex } from 'idb';
+import type { IDBPIndex, IDBPObjectStore, StoreNames } from 'idb';
 import { connect } from './connection';
 import type { ShelfwiseDB } from './schema';
 import { enforceBounds } from './bounds';
@@ -32,6 +32,22 @@ export interface RecentOptions {
   after?: number;
 }
 
+/** What `read` reads together. */
+export interface ReadOptions {
+  /** The records `recent(events)` would answer. */
+  events: RecentOptions;
+  /** Keys of the state area. Default: none. */
+  state?: string[];
+}
+
+export interface Reading {
+  events: StoredEvent[];
+  /** As `dismissed()` answers them. */
+  dismissed: DismissedItem[];
+  /** The asked keys that hold a value. */
+  state: Record<string, unknown>;
+}
+
 /** Valid records are stored even when others in the same call are not: one bad record from a
  *  page's tags must not cost the shopper the rest. `error` says which were rejected and why. */
 export interface AddResult {
@@ -46,6 +62,9 @@ export interface Store {
   /** Returned oldest -> newest. */
   recent(opts?: RecentOptions): Promise<StoredEvent[]>;
   count(opts?: { types?: EventName[] }): Promise<number>;
+  /** Records, the dismissed items and state keys in one transaction: one consistent view, for one
+   *  round trip to the database instead of one per part (a page's ranking reads all three). */
+  read(opts: ReadOptions): Promise<Reading>;
   /** Dismissed items, oldest dismissal first. */
   dismissed(): Promise<DismissedItem[]>;
   /** Everything the database holds, read in one transaction (the shopper's "Your data"). */
@@ -127,24 +146,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       return result;
     },
 
-    async recent({ limit = Infinity, types, since = -Infinity, after } = {}) {
-      check(limit >= 0 && since === since && (after === undefined || after === after), 'limit must be >= 0, since and after numbers');
-      checkTypes(types);
-      const all = await conn.run((db) =>
-        inTx(db, 'events', 'readonly', async (tx) => {
-          if (after !== undefined) {
-            const added = await tx.store.getAll(IDBKeyRange.lowerBound(after, true));
-            return added.filter((e) => e.ts >= since).sort((a, b) => a.ts - b.ts || a.id! - b.id!);
-          }
-          const byTs = tx.store.index('ts');
-          // Reading (and deserializing) every record costs the page tens of ms at the store's
-          // bound; without a type filter, the newest `limit` start at the limit-th newest time.
-          const from = !types && limit < Infinity ? await newestTs(byTs, limit) : -Infinity;
-          return byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, from)));
-        }),
-      );
-      const matching = types ? all.filter((e) => types.includes(e.type)) : all;
-      return matching.slice(Math.max(0, matching.length - limit));
+    async recent(opts = {}) {
+      checkRecent(opts);
+      return conn.run((db) => inTx(db, 'events', 'readonly', (tx) => recentIn(tx.store, opts)));
     },
 
     async count({ types } = {}) {
@@ -157,6 +161,26 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
           return counts.reduce((a, b) => a + b, 0);
         }),
       );
+    },
+
+    async read({ events: opts, state: keys = [] }) {
+      checkRecent(opts);
+      check(Array.isArray(keys) && keys.every((k) => typeof k === 'string'), 'state must be an array of keys');
+      const names: StoreNames<ShelfwiseDB>[] = keys.length ? ['events', 'dismissed', 'state'] : ['events', 'dismissed'];
+      const [events, dismissed, values] = await conn.run((db) => {
+        const tx = db.transaction(names, 'readonly');
+        // The answers are complete once every request has succeeded; waiting for the commit too
+        // would cost the page one more task. A failure rejects its request, so none is lost here.
+        tx.done.catch(() => {});
+        return Promise.all([
+          recentIn(tx.objectStore('events'), opts),
+          tx.objectStore('dismissed').index('ts').getAll(),
+          Promise.all(keys.map((k) => tx.objectStore('state').get(k))),
+        ]);
+      });
+      const state: Record<string, unknown> = {};
+      keys.forEach((k, i) => values[i] !== undefined && (state[k] = values[i]));
+      return { events, dismissed, state };
     },
 
     async dismissed() {
@@ -197,8 +221,32 @@ function dismissedItem(e: StoredEvent): DismissedItem {
   return { item_id, category, brand, ts, ...(name === undefined ? {} : { name }), ...(slot === undefined ? {} : { slot }) };
 }
 
+function checkRecent({ limit = Infinity, types, since = -Infinity, after }: RecentOptions): void {
+  check(limit >= 0 && since === since && (after === undefined || after === after), 'limit must be >= 0, since and after numbers');
+  checkTypes(types);
+}
+
+type EventsStore = IDBPObjectStore<ShelfwiseDB, StoreNames<ShelfwiseDB>[], 'events', 'readonly'>;
+
+/** `recent` inside the caller's transaction. */
+async function recentIn(events: EventsStore, { limit = Infinity, types, since = -Infinity, after }: RecentOptions): Promise<StoredEvent[]> {
+  let all: StoredEvent[];
+  if (after !== undefined) {
+    const added = await events.getAll(IDBKeyRange.lowerBound(after, true));
+    all = added.filter((e) => e.ts >= since).sort((a, b) => a.ts - b.ts || a.id! - b.id!);
+  } else {
+    const byTs = events.index('ts');
+    // Reading (and deserializing) every record costs the page tens of ms at the store's bound;
+    // without a type filter, the newest `limit` start at the limit-th newest time.
+    const from = !types && limit < Infinity ? await newestTs(byTs, limit) : -Infinity;
+    all = await byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, from)));
+  }
+  const matching = types ? all.filter((e) => types.includes(e.type)) : all;
+  return matching.slice(Math.max(0, matching.length - limit));
+}
+
 /** The time of the n-th newest record (keys only, one cursor jump), or -Infinity when there are fewer. */
-async function newestTs(byTs: IDBPIndex<ShelfwiseDB, ['events'], 'events', 'ts'>, n: number): Promise<number> {
+async function newestTs(byTs: IDBPIndex<ShelfwiseDB, StoreNames<ShelfwiseDB>[], 'events', 'ts', 'readonly'>, n: number): Promise<number> {
   if (n === 0) return Infinity;
   const first = await byTs.openKeyCursor(null, 'prev');
   const nth = first && n > 1 ? await first.advance(n - 1) : first;

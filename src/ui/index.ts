@@ -8,17 +8,30 @@ import { Shelf, type ShelfProps } from './shelf';
 import type { Controls } from './controls';
 import { controlsOf, type Host } from './host';
 import { SHELF_CSS } from './styles';
+import { warmUp } from './warm';
 
 export type { ShelfLabels, ShelfProps } from './shelf';
 export { visible, type Host } from './host';
 
 const live = new WeakSet<Element>();
+let rendered = false;
+
+// In a task of its own, so the slot that imported this chunk goes on first; not once a shelf has
+// been rendered (it has warmed the code itself).
+setTimeout(() => {
+  try {
+    if (!rendered) warmUp(Guarded);
+  } catch (error) {
+    warn(error);
+  }
+});
 
 /**
  * Renders (or re-renders, cheaply: cards are keyed by item_id) the shelf into a root that
  * reserveSlot prepared (its base styles hold the reserved height). Never throws.
  */
 export function renderShelf(root: ShadowRoot, props: ShelfProps & { host?: Host }): void {
+  rendered = true;
   try {
     const { host, ...rest } = props;
     if (host) props = { ...rest, controls: controlsOf(host) };

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { openStore } from './store';
+import { ev, uniqueDbName } from './test-utils';
+
+const dismiss = (item_id: string, ts: number) => ev('shelfwise_dismiss', item_id, ts, { source: 'widget', slot: 'for-you' });
+
+describe('store: records, dismissed items and state read together', () => {
+  it('answers what recent, dismissed and getState would, for the keys that hold a value', async () => {
+    const store = await openStore({ dbName: uniqueDbName() });
+    const t = Date.now();
+    await store.add([ev('view_item', 'a', t - 40), ev('add_to_cart', 'b', t - 30), dismiss('c', t - 20), ev('view_item', 'd', t - 10)]);
+    await store.setState('personal', { vector: new Float32Array([1, 2]) });
+    await store.setState('other', 1);
+
+    const read = await store.read({ events: { limit: 3 }, state: ['personal', 'missing'] });
+    expect(read.events).toEqual(await store.recent({ limit: 3 }));
+    expect(read.events.map((e) => e.item_id)).toEqual(['b', 'c', 'd']);
+    expect(read.dismissed).toEqual(await store.dismissed());
+    expect(read.dismissed.map((d) => d.item_id)).toEqual(['c']);
+    expect(Object.keys(read.state)).toEqual(['personal']);
+    expect(read.state.personal).toEqual({ vector: new Float32Array([1, 2]) });
+
+    // What was written after a record, by id, and no state when none is asked for.
+    const after = read.events[1].id!;
+    await store.add([ev('select_item', 'e', t - 50)]);
+    const since = await store.read({ events: { after } });
+    expect(since.events.map((e) => e.item_id)).toEqual(['e', 'd']);
+    expect(Object.keys(since.state)).toEqual([]);
+    store.close();
+  });
+
+  it('sees a write begun after it not at all, and one begun before it whole', async () => {
+    const store = await openStore({ dbName: uniqueDbName() });
+    const t = Date.now();
+    await store.add([ev('view_item', 'a', t - 10)]);
+    const before = store.read({ events: {} });
+    const write = store.add([ev('view_item', 'x', t), dismiss('x', t)]);
+    const after = store.read({ events: {} });
+    expect((await before).events.map((e) => e.item_id)).toEqual(['a']);
+    expect((await before).dismissed).toEqual([]);
+    await write;
+    expect((await after).events.map((e) => e.item_id)).toEqual(['a', 'x', 'x']);
+    expect((await after).dismissed.map((d) => d.item_id)).toEqual(['x']);
+    store.close();
+  });
+
+  it('rejects bad options', async () => {
+    const store = await openStore({ dbName: uniqueDbName() });
+    await expect(store.read({ events: { limit: -1 } })).rejects.toThrow(/limit/);
+    await expect(store.read({ events: {}, state: 'personal' as never })).rejects.toThrow(/state/);
+    store.close();
+  });
+});
