@@ -41,6 +41,8 @@ export interface LeaderService extends ModelAnswers {
   submitReport(body: Uint8Array): Promise<ReportAnswer>;
   maxUploadBytes(): Promise<number>;
   reject(): Promise<void>;
+  /** Resolves when the store answers (the readiness probe). */
+  ready(): Promise<void>;
   /** Forwards sealed seeds and aggregates a full round as far as the helper lets it; the leader
    *  runs this after every accepted report and every FL_HELPER_RETRY_SECONDS. */
   pump(): Promise<void>;
@@ -154,9 +156,15 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       if (!info.secagg || !configs) throw new HttpError(503, 'the helper aggregator has not been reached yet; try again later');
       const expected = { round: info.round, modelVersion: info.model.version, length: info.length, width: info.secagg.width, keyIds: configs.keys.map((k) => k.keyId) };
       refusing(() => parseReport(body, expected));
+      // Counted again under the lock: other instances may have filled the round meanwhile.
       await tx.lockRound(info.round);
-      if (info.received >= info.cohort) throw new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
-      if (!(await tx.insertUpdate(info.round, report.reportId, body, now()))) throw new HttpError(409, `report id ${report.reportId} was already used`);
+      if ((await tx.countUpdates(info.round)) >= info.cohort) throw new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
+      if (!(await tx.insertUpdate(info.round, report.reportId, body, now()))) {
+        // The same report, stored by another instance while this one checked it: it counts once.
+        const stored = await tx.reportDigest(report.reportId);
+        if (stored?.sha256 === digest) return { status: 200, receipt: { accepted: true, duplicate: true, reportId: report.reportId, round: stored.round, received: await tx.countUpdates(stored.round), cohort: cfg.cohort } };
+        throw new HttpError(409, `report id ${report.reportId} was already used`);
+      }
       await tx.insertReportDigest(report.reportId, info.round, digest);
       await tx.bump('accepted');
       const received = await tx.countUpdates(info.round);
@@ -243,8 +251,10 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
     }
     await store.transaction(async (tx) => {
       const latest = await tx.latestRound();
-      // Published meanwhile (another pump, before a restart): nothing to do.
+      // Published meanwhile (another pump, another instance, before a restart): nothing to do.
       if (latest?.id !== round.id || latest.status !== 'open') return;
+      // Another instance closing the round waits here, then finds it closed: noise is drawn once.
+      await tx.lockRound(round.id);
       if ((await tx.uploadTokens(round.id)).join() !== ids.join()) return;
       const leader = new ShareSum(length, width);
       for (const id of ids) leader.addBytes(parseReport((await tx.upload(id))!.payload).leaderShare);
@@ -296,6 +306,7 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
     // The largest report of the round: header, model version, sealed seed and a 32-bit share.
     maxUploadBytes: async () => 1200 + shareBytes((await store.transaction(currentInfo)).length, 32),
     reject: () => store.transaction((tx) => tx.bump('rejected')),
+    ready: () => store.transaction(async (tx) => void (await tx.latestRound())),
     pump,
     close: () => clearInterval(timer),
   };

@@ -33,6 +33,8 @@ export interface FlService extends ModelAnswers {
   /** Largest valid upload, in bytes (the HTTP layer refuses bigger bodies before reading them). */
   maxUploadBytes(): Promise<number>;
   reject(): Promise<void>;
+  /** Resolves when the store answers (the readiness probe). */
+  ready(): Promise<void>;
 }
 
 interface Options {
@@ -85,6 +87,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
       }),
     maxUploadBytes: async () => 2 * (await store.transaction(currentInfo)).length,
     reject: () => store.transaction((tx) => tx.bump('rejected')),
+    ready: () => store.transaction(async (tx) => void (await tx.latestRound())),
     async submit(input) {
       // Decimal digits only: Number() would also take "0x1", "1e0" or " 1" for round 1.
       if (!/^[1-9][0-9]{0,15}$/.test(input.round ?? '')) throw new HttpError(400, 'x-shelfwise-round: expected a round number');
