@@ -7,7 +7,7 @@
 // refuses it when no K honest clipped updates plus noise could produce it, and otherwise publishes
 // like central mode (publish.ts). Rounds, the ledger, publishing and the answers are central
 // mode's; only how a round's uploads become a noisy mean differs.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { scaleFor } from '../../src/privacy/fixed-point';
 import { addAggregatorNoise, noiseSigmaUnits, releaseMean, ShareSum } from '../../src/privacy/secagg/aggregation';
 import { SecAggError, type SecAggErrorCode } from '../../src/privacy/secagg/errors';
@@ -66,6 +66,7 @@ interface Options {
 const CONFIG_REFRESH_MS = 60_000;
 const HELPER_CONFIG_KEY = 'helper:config';
 const LAST_REFUSAL_KEY = 'last refusal';
+const PUMP_LEASE_KEY = 'pump lease';
 const widthKey = (round: number) => `round:${round}:width`;
 
 const STATUS_OF: Record<SecAggErrorCode, number> = {
@@ -204,7 +205,7 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       const snapshot = await store.transaction(async (tx) => {
         const round = await rounds.current(tx);
         const secagg = await secaggOf(tx, round);
-        return round && secagg ? { round, secagg, length: await lengthOf(tx, round) } : null;
+        return round && secagg && (await takeLease(tx, round)) ? { round, secagg, length: await lengthOf(tx, round) } : null;
       });
       if (!snapshot) return;
       await forward(snapshot.round, snapshot.secagg.width, snapshot.length);
@@ -213,6 +214,21 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       if (err instanceof HelperUnreachable || err instanceof HelperRefused) trouble(err);
       else throw err;
     }
+  }
+
+  // Where several instances share the store, one at a time forwards and aggregates (each would
+  // send the helper the same seeds): the one holding the lease, renewed at every step. An instance
+  // that dies holding it is replaced once the lease runs out (FL_HELPER_RETRY_SECONDS × 2, at
+  // least 2 s). A store of one instance's own (SQLite) needs no lease.
+  const instanceId = randomUUID();
+  const leaseMs = Math.max(2000, 2 * settings.retrySeconds * 1000);
+  async function takeLease(tx: FlTx, round: RoundRow): Promise<boolean> {
+    if (!store.shared) return true;
+    await tx.lockRound(round.id);
+    const held = JSON.parse((await tx.meta(PUMP_LEASE_KEY)) ?? 'null') as { by: string; until: number } | null;
+    if (held && held.by !== instanceId && held.until > now()) return false;
+    await tx.setMeta(PUMP_LEASE_KEY, JSON.stringify({ by: instanceId, until: now() + leaseMs }));
+    return true;
   }
 
   /** Sends the round's unforwarded sealed seeds; drops the reports the helper refuses. */

@@ -69,6 +69,7 @@ export async function openPgStore(url: string, opts: { maxConnections?: number }
   // (up to megabytes) are read from the database once per instance.
   const models = new Map<string, ModelRow>();
   return {
+    shared: true,
     transaction: (fn) => db.transaction((client) => fn(pgTx(client, models))),
     close: () => void db.close(),
   };

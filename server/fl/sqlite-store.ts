@@ -82,6 +82,7 @@ export function openSqliteStore(path: string): FlStore {
   // better-sqlite3 is synchronous; the lock keeps one async transaction body at a time.
   let queue: Promise<unknown> = Promise.resolve();
   return {
+    shared: false,
     transaction<T>(fn: (t: FlTx) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         db.exec('BEGIN IMMEDIATE');

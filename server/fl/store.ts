@@ -80,6 +80,8 @@ export interface FlTx {
 }
 
 export interface FlStore {
+  /** Whether several server instances may share this store (PostgreSQL), or it is one process's (SQLite). */
+  readonly shared: boolean;
   transaction<T>(fn: (tx: FlTx) => Promise<T>): Promise<T>;
   close(): void;
 }

@@ -1,7 +1,8 @@
 // Test support, never shipped: one aggregator process as server/main.ts runs it — its role, its
 // store and its settings from the same environment variables — but with replayable noise, seeded
-// from SHELFWISE_TEST_NOISE_SEED, so that a test can check a released aggregate exactly. Only
-// tests start this file; server/main.ts has no way to fix the noise.
+// from SHELFWISE_TEST_NOISE_SEED, so that a test can check a released aggregate exactly, and
+// starting from the model in SHELFWISE_TEST_MODEL (default: the demo's; the load benchmark's is
+// Beauty-sized). Only tests and benchmarks start this file; server/main.ts has no way to fix the noise.
 import { createApp } from '../app';
 import { listen } from '../listen';
 import { flConfigFromEnv } from './config';
@@ -22,10 +23,9 @@ const noiseSource = () => seededWords(seed);
 const cfg = flConfigFromEnv();
 const role = roleFromEnv();
 if (role.kind === 'central') throw new Error('the test instance runs a leader or a helper');
-// Instances share a PostgreSQL database: a SQLite file would be one instance's alone.
-const url = role.kind === 'helper' ? 'FL_HELPER_DATABASE_URL' : 'FL_DATABASE_URL';
-if (!process.env[url]) throw new Error(`${url}: required`);
+if (!process.env.FL_DATABASE_URL && !process.env.FL_HELPER_DATABASE_URL && !process.env.FL_DB) throw new Error('set FL_DB, FL_DATABASE_URL or FL_HELPER_DATABASE_URL');
 const unused = '';
+const initialModel = process.env.SHELFWISE_TEST_MODEL || INITIAL_MODEL;
 
 let handler;
 if (role.kind === 'helper') {
@@ -35,7 +35,7 @@ if (role.kind === 'helper') {
 } else if (role.kind === 'leader') {
   const app = createApp();
   const store = await leaderStoreFromEnv(process.env, unused);
-  mountLeader(app, await createLeader({ cfg, settings: role, store, helper: helperClient(role.helperUrl, role.helperToken), initialModel: INITIAL_MODEL, noiseSource }), cfg);
+  mountLeader(app, await createLeader({ cfg, settings: role, store, helper: helperClient(role.helperUrl, role.helperToken), initialModel, noiseSource }), cfg);
   handler = app;
 }
 const running = await listen(handler!, 0, '127.0.0.1');
