@@ -157,9 +157,10 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       if (!info.secagg || !configs) throw new HttpError(503, 'the helper aggregator has not been reached yet; try again later');
       const expected = { round: info.round, modelVersion: info.model.version, length: info.length, width: info.secagg.width, keyIds: configs.keys.map((k) => k.keyId) };
       refusing(() => parseReport(body, expected));
-      // Counted again under the lock: other instances may have filled the round meanwhile.
-      await tx.lockRound(info.round);
-      if ((await tx.countUpdates(info.round)) >= info.cohort) throw new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
+      const full = () => new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
+      if (info.received >= info.cohort) throw full();
+      // Written first, then counted under the round's lock, which is held until the commit: the
+      // report's bytes are written while other instances admit theirs.
       if (!(await tx.insertUpdate(info.round, report.reportId, body, now()))) {
         // The same report, stored by another instance while this one checked it: it counts once.
         const stored = await tx.reportDigest(report.reportId);
@@ -167,8 +168,11 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
         throw new HttpError(409, `report id ${report.reportId} was already used`);
       }
       await tx.insertReportDigest(report.reportId, info.round, digest);
-      await tx.bump('accepted');
+      // Counted again under the lock (this report included): other instances may have filled the round meanwhile.
+      await tx.lockRound(info.round);
       const received = await tx.countUpdates(info.round);
+      if (received > info.cohort) throw full();
+      await tx.bump('accepted');
       return { status: 202, receipt: { accepted: true, duplicate: false, reportId: report.reportId, round: info.round, received, cohort: info.cohort } };
     });
     // While the helper is failing, its retry timer alone tries again: not one attempt per report.
@@ -227,7 +231,8 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
     await tx.lockRound(round.id);
     const held = JSON.parse((await tx.meta(PUMP_LEASE_KEY)) ?? 'null') as { by: string; until: number } | null;
     if (held && held.by !== instanceId && held.until > now()) return false;
-    await tx.setMeta(PUMP_LEASE_KEY, JSON.stringify({ by: instanceId, until: now() + leaseMs }));
+    // Renewed once half of it has run out: not a write (and a synced commit) at every step.
+    if (!(held?.by === instanceId && held.until - now() > leaseMs / 2)) await tx.setMeta(PUMP_LEASE_KEY, JSON.stringify({ by: instanceId, until: now() + leaseMs }));
     return true;
   }
 

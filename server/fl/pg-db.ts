@@ -27,9 +27,24 @@ const types = {
     oid === INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** What a transaction body may do: queries, each a prepared statement of its connection. */
+export interface Queries {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Several statements at once, unprepared (a migration). */
+  exec(sql: string): Promise<unknown>;
+}
+
+// Every statement is named after its text: each connection parses and plans it once.
+const names = new Map<string, string>();
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `s${names.size}`));
+  return { name, text, values };
+}
+
 export interface PgDb {
   /** Runs `fn` in one transaction, retried on a conflict with another instance. */
-  transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (client: Queries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -46,13 +61,14 @@ export async function openPgDb(url: string, schema: Schema, opts: { maxConnectio
   // listener the pool's error event would end the process.
   pool.on('error', () => {});
 
-  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (client: Queries) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
+      const queries: Queries = { query: (sql, params = []) => client.query(prepared(sql, params)), exec: (sql) => client.query(sql) };
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const out = await fn(client);
+        const out = await fn(queries);
         await client.query('COMMIT');
         return out;
       } catch (err) {
@@ -76,7 +92,7 @@ export async function openPgDb(url: string, schema: Schema, opts: { maxConnectio
 }
 
 /** Brings the schema to the newest version; instances starting together wait for each other. */
-async function migrate(client: pg.PoolClient, schema: Schema): Promise<void> {
+async function migrate(client: Queries, schema: Schema): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock(hashtext('shelfwise schema'))");
   await client.query('CREATE TABLE IF NOT EXISTS shelfwise_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
   const rows = (await client.query<{ component: string; version: number }>('SELECT component, version FROM shelfwise_schema')).rows;
@@ -86,7 +102,7 @@ async function migrate(client: pg.PoolClient, schema: Schema): Promise<void> {
   if (current > schema.migrations.length) {
     throw new Error(`the database's ${schema.component} schema is version ${current}, newer than this server's ${schema.migrations.length}: upgrade the server`);
   }
-  for (let v = current + 1; v <= schema.migrations.length; v++) await client.query(schema.migrations[v - 1]);
+  for (let v = current + 1; v <= schema.migrations.length; v++) await client.exec(schema.migrations[v - 1]);
   await client.query(
     'INSERT INTO shelfwise_schema (component, version) VALUES ($1, $2) ON CONFLICT (component) DO UPDATE SET version = excluded.version',
     [schema.component, schema.migrations.length],

@@ -3,7 +3,7 @@
 // both store or both aggregate one report; at most one key is live (a unique index); a round is
 // aggregated under a transaction-scoped advisory lock, so its noise is drawn by one instance.
 import type pg from 'pg';
-import { bytes, openPgDb } from './pg-db';
+import { bytes, openPgDb, type Queries } from './pg-db';
 import type { AggregateRow, HelperStore, HelperTx, SeedRow } from './helper-store';
 
 const MIGRATIONS = [
@@ -52,7 +52,7 @@ export async function openPgHelperStore(url: string, opts: { maxConnections?: nu
   };
 }
 
-function helperTx(c: pg.PoolClient): HelperTx {
+function helperTx(c: Queries): HelperTx {
   const rows = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await c.query<R>(sql, params)).rows;
   const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await rows<R>(sql, params))[0] ?? null;
   const run = async (sql: string, params: unknown[] = []) => void (await c.query(sql, params));

@@ -4,7 +4,7 @@
 // is admitted to under its row's lock, closed by a conditional update that only one instance can
 // win, and a second open round is refused by a unique index: the loser's transaction is re-run.
 import type pg from 'pg';
-import { bytes, Conflict, openPgDb } from './pg-db';
+import { bytes, Conflict, openPgDb, type Queries } from './pg-db';
 import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
 
 const MIGRATIONS = [
@@ -75,7 +75,7 @@ export async function openPgStore(url: string, opts: { maxConnections?: number }
   };
 }
 
-function pgTx(c: pg.PoolClient, models: Map<string, ModelRow>): FlTx {
+function pgTx(c: Queries, models: Map<string, ModelRow>): FlTx {
   const rows = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await c.query<R>(sql, params)).rows;
   const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await rows<R>(sql, params))[0] ?? null;
 

@@ -166,6 +166,24 @@ describe.each([
     const admitted = await Promise.all(Array.from({ length: 20 }, (_, i) => admit(i % 2 ? a : b, i)));
     expect(admitted.filter(Boolean)).toHaveLength(5);
     expect(await b.transaction((tx) => tx.countUpdates(r.id))).toBe(5);
+
+    // As the leader admits: the report written first, then counted under the lock, refused past the cohort.
+    const r2 = await a.transaction(async (tx) => {
+      await tx.closeRound(r.id, 'aggregated', 3);
+      return tx.createRound(round(3, { cohort: 5 }));
+    });
+    const late = (store: FlStore, i: number) =>
+      store
+        .transaction(async (tx) => {
+          await tx.insertUpdate(r2.id, `u${i}`, bytes(i), i);
+          await tx.lockRound(r2.id);
+          if ((await tx.countUpdates(r2.id)) > 5) throw new Error('full');
+          return true;
+        })
+        .catch(() => false);
+    const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => late(i % 2 ? a : b, i)));
+    expect(taken.filter(Boolean)).toHaveLength(5);
+    expect(await b.transaction((tx) => tx.countUpdates(r2.id))).toBe(5);
   });
 
   test('the helper’s store: keys, seeds, used report ids, shares, pruning, counters', async () => {
