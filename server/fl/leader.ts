@@ -159,8 +159,6 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       refusing(() => parseReport(body, expected));
       const full = () => new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
       if (info.received >= info.cohort) throw full();
-      // Written first, then counted under the round's lock, which is held until the commit: the
-      // report's bytes are written while other instances admit theirs.
       if (!(await tx.insertUpdate(info.round, report.reportId, body, now()))) {
         // The same report, stored by another instance while this one checked it: it counts once.
         const stored = await tx.reportDigest(report.reportId);
@@ -168,11 +166,10 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
         throw new HttpError(409, `report id ${report.reportId} was already used`);
       }
       await tx.insertReportDigest(report.reportId, info.round, digest);
-      // Counted again under the lock (this report included): other instances may have filled the round meanwhile.
-      await tx.lockRound(info.round);
-      const received = await tx.countUpdates(info.round);
-      if (received > info.cohort) throw full();
+      // Other instances may have filled the round meanwhile: a place is taken, or the report refused.
+      if (!(await tx.admit(info.round, info.cohort, report.reportId))) throw full();
       await tx.bump('accepted');
+      const received = await tx.countUpdates(info.round);
       return { status: 202, receipt: { accepted: true, duplicate: false, reportId: report.reportId, round: info.round, received, cohort: info.cohort } };
     });
     // While the helper is failing, its retry timer alone tries again: not one attempt per report.
@@ -209,7 +206,7 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       const snapshot = await store.transaction(async (tx) => {
         const round = await rounds.current(tx);
         const secagg = await secaggOf(tx, round);
-        return round && secagg && (await takeLease(tx, round)) ? { round, secagg, length: await lengthOf(tx, round) } : null;
+        return round && secagg && (await takeLease(tx)) ? { round, secagg, length: await lengthOf(tx, round) } : null;
       });
       if (!snapshot) return;
       await forward(snapshot.round, snapshot.secagg.width, snapshot.length);
@@ -223,12 +220,13 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
   // Where several instances share the store, one at a time forwards and aggregates (each would
   // send the helper the same seeds): the one holding the lease, renewed at every step. An instance
   // that dies holding it is replaced once the lease runs out (FL_HELPER_RETRY_SECONDS × 2, at
-  // least 2 s). A store of one instance's own (SQLite) needs no lease.
+  // least 2 s). Two instances taking an expired lease at once both forward for one step: harmless
+  // (the helper takes a seed twice as a duplicate), and closing a round has its own lock. A store
+  // of one instance's own (SQLite) needs no lease.
   const instanceId = randomUUID();
   const leaseMs = Math.max(2000, 2 * settings.retrySeconds * 1000);
-  async function takeLease(tx: FlTx, round: RoundRow): Promise<boolean> {
+  async function takeLease(tx: FlTx): Promise<boolean> {
     if (!store.shared) return true;
-    await tx.lockRound(round.id);
     const held = JSON.parse((await tx.meta(PUMP_LEASE_KEY)) ?? 'null') as { by: string; until: number } | null;
     if (held && held.by !== instanceId && held.until > now()) return false;
     // Renewed once half of it has run out: not a write (and a synced commit) at every step.

@@ -1,8 +1,9 @@
 // The FlStore on PostgreSQL (FL_DATABASE_URL): the leader's (or the central server's) state in a
 // database any number of instances share. Each report is one row written once; nothing is summed
-// in the database (the instance that closes a round reads the round's rows and sums them). A round
-// is admitted to under its row's lock, closed by a conditional update that only one instance can
-// win, and a second open round is refused by a unique index: the loser's transaction is re-run.
+// in the database (the instance that closes a round reads the round's rows and sums them). An
+// upload takes one of its round's K places (skipping those in flight elsewhere); a round is closed
+// under its row's lock by a conditional update that only one instance can win, and a second open
+// round is refused by a unique index: the loser's transaction is re-run.
 import type pg from 'pg';
 import { bytes, Conflict, openPgDb, type Queries } from './pg-db';
 import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
@@ -25,6 +26,14 @@ const MIGRATIONS = [
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE optimizer_state (model_version TEXT PRIMARY KEY, state BYTEA NOT NULL);
    CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);`,
+  // A round's K places, made with it: an upload takes a free one, skipping those other
+  // transactions hold, so admissions go on side by side and never exceed K.
+  `CREATE TABLE round_places (round BIGINT NOT NULL, place INTEGER NOT NULL, token TEXT, PRIMARY KEY (round, place));
+   CREATE INDEX round_places_by_token ON round_places (token);
+   INSERT INTO round_places (round, place, token)
+     SELECT r.id, p, NULL FROM rounds r, generate_series(1, r.cohort) p WHERE r.status = 'open';
+   WITH taken AS (SELECT round, token, row_number() OVER (PARTITION BY round ORDER BY received_at, token) AS place FROM updates)
+   UPDATE round_places rp SET token = taken.token FROM taken WHERE rp.round = taken.round AND rp.place = taken.place;`,
 ];
 
 interface RoundDb {
@@ -109,8 +118,8 @@ function pgTx(c: Queries, models: Map<string, ModelRow>): FlTx {
       // Closed by another instance while this transaction waited: start over from the new state.
       if (r?.status !== 'open') throw new Conflict(`round ${id} closed meanwhile`);
     },
-    createRound: async (r) =>
-      toRound(
+    createRound: async (r) => {
+      const row = toRound(
         (await one<RoundDb>(
           // Ids without gaps (a sequence would skip the ids of the races' losers): two instances
           // taking the same id collide on the primary key, and the loser runs again.
@@ -118,7 +127,21 @@ function pgTx(c: Queries, models: Map<string, ModelRow>): FlTx {
            SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8 FROM rounds RETURNING *`,
           [r.modelVersion, r.cohort, r.clipNorm, r.noiseMultiplier, r.samplingRate, r.deadline, r.status, r.createdAt],
         ))!,
-      ),
+      );
+      await c.query('INSERT INTO round_places (round, place) SELECT $1, generate_series(1, $2)', [row.id, row.cohort]);
+      return row;
+    },
+    admit: async (round, _cohort, token) => {
+      // Shared with the other admissions, exclusive of closing the round (which waits for them).
+      const r = await one<{ status: string }>('SELECT status FROM rounds WHERE id = $1 FOR SHARE', [round]);
+      if (r?.status !== 'open') throw new Conflict(`round ${round} closed meanwhile`);
+      const took = await c.query(
+        `UPDATE round_places SET token = $2 WHERE round = $1 AND place =
+           (SELECT place FROM round_places WHERE round = $1 AND token IS NULL ORDER BY place LIMIT 1 FOR UPDATE SKIP LOCKED)`,
+        [round, token],
+      );
+      return took.rowCount === 1;
+    },
     closeRound: async (id, status, at) => {
       const done = await c.query("UPDATE rounds SET status = $1, closed_at = $2 WHERE id = $3 AND status = 'open'", [status, at, id]);
       if (done.rowCount === 0) throw new Conflict(`round ${id} was closed by another instance`);
@@ -135,6 +158,7 @@ function pgTx(c: Queries, models: Map<string, ModelRow>): FlTx {
     deleteUpdates: async (round) => {
       await c.query('DELETE FROM forwarded WHERE token IN (SELECT token FROM updates WHERE round = $1)', [round]);
       await c.query('DELETE FROM updates WHERE round = $1', [round]);
+      await c.query('DELETE FROM round_places WHERE round = $1', [round]);
     },
     uploadTokens: async (round) => (await rows<{ token: string }>('SELECT token FROM updates WHERE round = $1 ORDER BY received_at, token', [round])).map((r) => r.token),
     upload: async (token) => {
@@ -144,6 +168,8 @@ function pgTx(c: Queries, models: Map<string, ModelRow>): FlTx {
     deleteUpload: async (token) => {
       await c.query('DELETE FROM forwarded WHERE token = $1', [token]);
       await c.query('DELETE FROM updates WHERE token = $1', [token]);
+      // Its place goes back to the round, which takes another report instead.
+      await c.query('UPDATE round_places SET token = NULL WHERE token = $1', [token]);
     },
     reportDigest: async (token) => one<{ round: number; sha256: string }>('SELECT round, sha256 FROM report_digests WHERE token = $1', [token]),
     insertReportDigest: async (token, round, sha256) => void (await c.query('INSERT INTO report_digests (token, round, sha256) VALUES ($1, $2, $3)', [token, round, sha256])),

@@ -155,6 +155,8 @@ function sqliteTx(db: Database.Database): FlTx {
       const { lastInsertRowid } = q.createRound.run(r.modelVersion, r.cohort, r.clipNorm, r.noiseMultiplier, r.samplingRate, r.deadline, r.status, r.createdAt);
       return toRound(q.round.get(lastInsertRowid) as RoundDb);
     },
+    // One writer at a time: the count is exact.
+    admit: async (round, cohort) => (q.countUpdates.get(round) as { n: number }).n <= cohort,
     closeRound: async (id, status, at) => void q.closeRound.run(status, at, id),
     insertUpdate: async (round, token, payload, at) => {
       if (q.insertToken.run(token, round).changes === 0) return false;

@@ -47,6 +47,11 @@ export interface FlTx {
    *  transaction run again, from the new state. */
   lockRound(id: number): Promise<void>;
   createRound(row: Omit<RoundRow, 'id'>): Promise<RoundRow>;
+  /** Takes one of the round's `cohort` places for the upload `token` (stored in this transaction
+   *  by insertUpdate); false when none is left. Uploads admitted by several instances at once
+   *  never exceed the cohort, without waiting for each other; a round closed meanwhile re-runs the
+   *  transaction, as lockRound does. */
+  admit(round: number, cohort: number, token: string): Promise<boolean>;
   closeRound(id: number, status: Exclude<RoundStatus, 'open'>, at: number): Promise<void>;
   /** False when the token was used before (in any round). */
   insertUpdate(round: number, token: string, payload: Uint8Array, at: number): Promise<boolean>;
