@@ -195,6 +195,9 @@ test('three leaders and two helpers on PostgreSQL, one of each SIGKILLed mid-rou
   expect(helperStatus).toMatchObject({ seedsAccepted: K, roundsAggregated: 1, seedsHeld: 0 });
   expect(helperStatus.epsilon).toBeCloseTo(statuses[0].epsilon, 10);
   for (const l of survivors) expect((await fetch(`${l.url}/api/fl/ready`)).status).toBe(200);
+  expect(await getJson(helpers[1].url, '/api/fl/helper/ready')).toEqual({ ok: true });
+  expect(await getJson(helpers[1].url, '/api/fl/helper/health')).toEqual({ ok: true });
+  expect(await getJson(leaders[1].url, '/api/fl/health')).toEqual({ ok: true });
 
   // The release: the exact mean of the K acknowledged updates plus each aggregator's noise.
   const released = await publishedValues(httpModelFiles(leaders[1].url), published.version, 'dense');

@@ -16,7 +16,8 @@ import { startPgCluster, type PgCluster } from './pg-test-cluster';
 import { createRounds } from './rounds';
 import { openSqliteStore } from './sqlite-store';
 import type { FlStore, RoundRow } from './store';
-import { tempDir, testConfig } from './fl-test-helpers';
+import { createFlService } from './service';
+import { INITIAL_MODEL, submit, tempDir, testConfig, validUpdate } from './fl-test-helpers';
 import { seededWords } from './secagg-test-helpers';
 
 let cluster: PgCluster;
@@ -248,6 +249,29 @@ describe.each([
       [{ samplingRate: cfg.cohort / cfg.population, noiseMultiplier: cfg.noiseMultiplier }],
       0,
     ]);
+  });
+});
+
+describe('central mode on PostgreSQL', () => {
+  test('two server instances taking uploads at once: the round takes K, aggregates once, publishes one version and charges one round', async () => {
+    const [a, b] = await postgres.leader();
+    const cfg = testConfig({ cohort: 4, weights: 'dense' });
+    const services = await Promise.all([a, b].map((store) => createFlService({ cfg, store, initialModel: INITIAL_MODEL })));
+    const info = await services[0].round();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        submit(services[i % 2], info, validUpdate(info, i + 1)).then(
+          () => 'accepted',
+          (err: Error) => err.message,
+        ),
+      ),
+    );
+    expect(answers.filter((x) => x === 'accepted')).toHaveLength(4);
+    expect(answers.filter((x) => x !== 'accepted').every((m) => /round 1 is not open/.test(m))).toBe(true);
+    const statuses = await Promise.all(services.map((s) => s.status()));
+    expect(statuses[0]).toEqual(statuses[1]);
+    expect(statuses[0]).toMatchObject({ roundsCompleted: 1, updatesAccepted: 4, round: 2 });
+    expect(await a.transaction(async (tx) => [(await tx.latestModel())!.round, (await tx.aggregatedRounds()).length])).toEqual([1, 1]);
   });
 });
 
