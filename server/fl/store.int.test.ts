@@ -5,6 +5,7 @@
 // key, a helper share computed (and its noise drawn) once. On PostgreSQL the two handles are two
 // connection pools, as two server processes would have.
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHelperService } from './helper';
 import { openHelperStore, type HelperStore, type SeedRow } from './helper-store';
@@ -283,6 +284,12 @@ describe('PostgreSQL schema', () => {
     const again = await openPgStore(url);
     again.close();
     await expect(openPgHelperStore(url)).rejects.toThrow(/holds the leader's tables; the helper needs a database of its own/);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    expect((await admin.query('SELECT component, version FROM shelfwise_schema')).rows).toEqual([{ component: 'leader', version: 2 }]);
+    await admin.query("UPDATE shelfwise_schema SET version = 99");
+    await admin.end();
+    await expect(openPgStore(url)).rejects.toThrow(/schema is version 99, newer than this server's 2: upgrade the server/);
     await expect(openPgStore('mysql://x')).rejects.toThrow(/must start with postgres:\/\//);
   });
 });
