@@ -286,10 +286,10 @@ describe('PostgreSQL schema', () => {
     await expect(openPgHelperStore(url)).rejects.toThrow(/holds the leader's tables; the helper needs a database of its own/);
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    expect((await admin.query('SELECT component, version FROM shelfwise_schema')).rows).toEqual([{ component: 'leader', version: 2 }]);
+    expect((await admin.query('SELECT component, version FROM shelfwise_schema')).rows).toEqual([{ component: 'leader', version: 3 }]);
     await admin.query("UPDATE shelfwise_schema SET version = 99");
     await admin.end();
-    await expect(openPgStore(url)).rejects.toThrow(/schema is version 99, newer than this server's 2: upgrade the server/);
+    await expect(openPgStore(url)).rejects.toThrow(/schema is version 99, newer than this server's 3: upgrade the server/);
     await expect(openPgStore('mysql://x')).rejects.toThrow(/must start with postgres:\/\//);
   });
 });
