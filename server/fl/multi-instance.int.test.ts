@@ -136,6 +136,11 @@ test('three leaders and two helpers on PostgreSQL, one of each SIGKILLed mid-rou
   // More devices than the round takes: the round admits exactly K, and refuses the rest.
   const reports = await Promise.all(Array.from({ length: K + 8 }, (_, i) => deviceReport(info, 1000 + i)));
 
+  // One report sent to two instances at once is stored by one; the other answers it as a duplicate.
+  const twice = await Promise.all([postReport(leaders[1].url, reports[0].body), postReport(leaders[2].url, reports[0].body)]);
+  expect(twice.map((a) => a.status).sort()).toEqual([200, 202]);
+  expect(twice.map((a) => a.body.duplicate).sort()).toEqual([false, true]);
+
   // Each device uploads to the next leader; a request that dies goes to the next live one. Once
   // half the cohort is acknowledged, leader 0 and helper 0 are killed, requests in flight.
   const acked = new Map<string, DeviceReport>();
