@@ -3,7 +3,9 @@
 // candidate endpoint and the central federated-learning server on one origin. In two-aggregator
 // mode (the default) FL_ROLE says which aggregator this process is: the leader (the storefront and
 // the device-facing /api/fl, talking to the helper at FL_HELPER_URL) or the helper (its own
-// endpoints only). `npm start` runs both (server/demo.ts).
+// endpoints only). `npm start` runs both (server/demo.ts). The state is in SQLite (FL_DB), or in
+// PostgreSQL (FL_DATABASE_URL, the helper's FL_HELPER_DATABASE_URL), which any number of instances
+// of the same aggregator may share.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from './app';
@@ -12,11 +14,10 @@ import { flConfigFromEnv } from './fl/config';
 import { createHelperService } from './fl/helper';
 import { createHelperApp } from './fl/helper-app';
 import { helperClient } from './fl/helper-client';
-import { openHelperStore } from './fl/helper-store';
 import { createLeader } from './fl/leader';
 import { roleFromEnv } from './fl/roles';
 import { mountFl, mountLeader } from './fl/routes';
-import { openSqliteStore } from './fl/sqlite-store';
+import { helperStoreFromEnv, leaderStoreFromEnv } from './fl/open-store';
 import { createFlService } from './fl/service';
 
 
@@ -34,14 +35,14 @@ async function build(): Promise<{ app: Pick<App, 'handler'>; name: string }> {
   const role = roleFromEnv();
   // One database per shipped model: retraining the demo starts federated learning afresh.
   const shipped = JSON.parse(readFileSync(path.join(initialModel, 'model.json'), 'utf8')).version as string;
-  const dbPath = (kind: string) => process.env.FL_DB || path.join(rootDir, '.data', `fl${kind}-${shipped}.db`);
+  const dbPath = (kind: string) => path.join(rootDir, '.data', `fl${kind}-${shipped}.db`);
   if (role.kind === 'helper') {
-    const helper = createHelperService({ cfg, settings: role, store: openHelperStore(dbPath('-helper')) });
+    const helper = createHelperService({ cfg, settings: role, store: await helperStoreFromEnv(process.env, dbPath('-helper')) });
     await helper.config(); // the first key, now: a broken key store fails at start, not at the first report
     return { app: createHelperApp(helper, { token: role.helperToken }), name: 'Shelfwise helper aggregator' };
   }
   const app = createApp();
-  const store = openSqliteStore(dbPath(''));
+  const store = await leaderStoreFromEnv(process.env, dbPath(''));
   if (role.kind === 'central') mountFl(app, await createFlService({ cfg, store, initialModel }), cfg);
   else mountLeader(app, await createLeader({ cfg, settings: role, store, helper: helperClient(role.helperUrl, role.helperToken), initialModel }), cfg);
   return { app, name: 'Shelfwise demo' };

@@ -28,7 +28,7 @@ await build({
   // The ES-module builds of TF.js (the ones the browser bundle uses) rather than its CommonJS mains.
   mainFields: ['module', 'main'],
   packages: 'bundle',
-  external: ['better-sqlite3', 'playwright-core', 'esbuild'],
+  external: ['better-sqlite3', 'pg', 'playwright-core', 'esbuild'],
   sourcemap: 'inline',
   logLevel: 'warning',
   banner: {

@@ -163,6 +163,7 @@ describe('durability of the service over its SQLite store', () => {
     let crash = false;
     // The real store, with one write that fails when asked to, as a full disk or a kill would.
     const store: FlStore = {
+      shared: false,
       transaction: (fn) =>
         real.transaction((tx) => {
           const faulty: FlTx = {

@@ -22,22 +22,22 @@ export const refusedAfter = (row: KeyRow, s: KeyTimes) => (row.retiredAt === nul
 /** The key ring at `at`, rotating and expiring keys as their times come (a key is created on first use). */
 export async function keyRing(store: HelperStore, s: KeyTimes, at: number): Promise<KeyRing> {
   const expire = () =>
-    store.transaction((tx) => {
-      for (const k of tx.keys()) if (k.retiredAt !== null && at >= refusedAfter(k, s)!) tx.deleteKey(k.keyId);
-      const live = tx.keys().find((k) => k.retiredAt === null);
-      if (live && at >= live.createdAt + s.keySeconds * 1000) tx.retireKey(live.keyId, at);
+    store.transaction(async (tx) => {
+      for (const k of await tx.keys()) if (k.retiredAt !== null && at >= refusedAfter(k, s)!) await tx.deleteKey(k.keyId);
+      const live = (await tx.keys()).find((k) => k.retiredAt === null);
+      if (live && at >= live.createdAt + s.keySeconds * 1000) await tx.retireKey(live.keyId, at);
       return tx.keys();
     });
-  let rows = expire();
+  let rows = await expire();
   if (!rows.some((k) => k.retiredAt === null)) {
     const held = new Set(rows.map((k) => k.keyId));
     if (held.size === 256) throw new Error('helper: all 256 key ids are in use; shorten FL_KEY_GRACE_SECONDS');
     let id = ((rows[0]?.keyId ?? -1) + 1) % 256;
     while (held.has(id)) id = (id + 1) % 256;
     const pair = await generateKeyPair(id);
-    rows = store.transaction((tx) => {
-      // Another request may have created one meanwhile: keep the first.
-      if (!tx.keys().some((k) => k.retiredAt === null)) tx.insertKey({ keyId: id, pair: JSON.stringify(pair), createdAt: at, retiredAt: null });
+    rows = await store.transaction(async (tx) => {
+      // Another request (or instance) may have created one meanwhile: keep the first.
+      if (!(await tx.keys()).some((k) => k.retiredAt === null)) await tx.insertKey({ keyId: id, pair: JSON.stringify(pair), createdAt: at, retiredAt: null });
       return tx.keys();
     });
   }

@@ -1,4 +1,5 @@
-// The helper's own SQLite database (never the leader's): its HPKE keys, the seeds of reports not
+// The helper's own database (never the leader's) — this SQLite file, or PostgreSQL
+// (pg-helper-store.ts) for several instances: its HPKE keys, the seeds of reports not
 // yet aggregated (each the helper's whole share of one report), the report ids it has aggregated
 // (kept for good, so a replay is refused), and one noisy aggregate share per round. WAL journal and
 // synchronous=FULL, as the leader's: what the helper acknowledges survives a crash.
@@ -37,7 +38,7 @@ export interface SeedRow {
   receivedAt: number;
 }
 
-interface AggregateRow {
+export interface AggregateRow {
   round: number;
   modelVersion: string;
   /** sha256 of the sorted report ids: the set this share sums. */
@@ -49,31 +50,32 @@ interface AggregateRow {
   createdAt: number;
 }
 
-interface HelperTx {
-  keys(): KeyRow[];
-  insertKey(row: KeyRow): void;
-  retireKey(keyId: number, at: number): void;
-  deleteKey(keyId: number): void;
-  seed(reportId: string): SeedRow | null;
-  insertSeed(row: SeedRow): void;
-  deleteSeed(reportId: string): void;
-  countSeeds(): number;
+export interface HelperTx {
+  keys(): Promise<KeyRow[]>;
+  insertKey(row: KeyRow): Promise<void>;
+  retireKey(keyId: number, at: number): Promise<void>;
+  deleteKey(keyId: number): Promise<void>;
+  seed(reportId: string): Promise<SeedRow | null>;
+  insertSeed(row: SeedRow): Promise<void>;
+  deleteSeed(reportId: string): Promise<void>;
+  countSeeds(): Promise<number>;
   /** Drops seeds received before `before` (rounds the leader abandoned); returns how many. */
-  pruneSeeds(before: number): number;
+  pruneSeeds(before: number): Promise<number>;
   /** The round a report id was aggregated in, or null. */
-  usedIn(reportId: string): number | null;
-  markUsed(reportId: string, round: number): void;
-  aggregate(round: number): AggregateRow | null;
-  insertAggregate(row: AggregateRow): void;
+  usedIn(reportId: string): Promise<number | null>;
+  markUsed(reportId: string, round: number): Promise<void>;
+  /** Serialises the aggregation of one round across instances (a no-op where the transaction already does). */
+  lockRound(round: number): Promise<void>;
+  aggregate(round: number): Promise<AggregateRow | null>;
+  insertAggregate(row: AggregateRow): Promise<void>;
   /** What the helper's ledger charges: one entry per round it released a share for. */
-  aggregatedRounds(): { samplingRate: number; noiseMultiplier: number }[];
-  bump(counter: string, by?: number): void;
-  counters(): Record<string, number>;
+  aggregatedRounds(): Promise<{ samplingRate: number; noiseMultiplier: number }[]>;
+  bump(counter: string, by?: number): Promise<void>;
+  counters(): Promise<Record<string, number>>;
 }
 
 export interface HelperStore {
-  /** One synchronous transaction (better-sqlite3): async work happens before, never inside. */
-  transaction<T>(fn: (tx: HelperTx) => T): T;
+  transaction<T>(fn: (tx: HelperTx) => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -128,40 +130,57 @@ export function openHelperStore(path: string): HelperStore {
     counters: db.prepare('SELECT name, value FROM counters'),
   };
   const tx: HelperTx = {
-    keys: () =>
+    keys: async () =>
       (q.keys.all() as { key_id: number; pair: string; created_at: number; retired_at: number | null }[]).map((k) => ({
         keyId: k.key_id,
         pair: k.pair,
         createdAt: k.created_at,
         retiredAt: k.retired_at,
       })),
-    insertKey: (k) => void q.insertKey.run(k.keyId, k.pair, k.createdAt, k.retiredAt),
-    retireKey: (keyId, at) => void q.retireKey.run(at, keyId),
-    deleteKey: (keyId) => void q.deleteKey.run(keyId),
-    seed: (id) => {
+    insertKey: async (k) => void q.insertKey.run(k.keyId, k.pair, k.createdAt, k.retiredAt),
+    retireKey: async (keyId, at) => void q.retireKey.run(at, keyId),
+    deleteKey: async (keyId) => void q.deleteKey.run(keyId),
+    seed: async (id) => {
       const r = q.seed.get(id) as SeedDb | undefined;
       return r ? { reportId: r.report_id, round: r.round, modelVersion: r.model_version, width: r.width, length: r.length, seed: new Uint8Array(r.seed), receivedAt: r.received_at } : null;
     },
-    insertSeed: (s) => void q.insertSeed.run(s.reportId, s.round, s.modelVersion, s.width, s.length, bytes(s.seed), s.receivedAt),
-    deleteSeed: (id) => void q.deleteSeed.run(id),
-    countSeeds: () => (q.countSeeds.get() as { n: number }).n,
-    pruneSeeds: (before) => q.pruneSeeds.run(before).changes,
-    usedIn: (id) => (q.usedIn.get(id) as { round: number } | undefined)?.round ?? null,
-    markUsed: (id, round) => void q.markUsed.run(id, round),
-    aggregate: (round) => {
+    insertSeed: async (s) => void q.insertSeed.run(s.reportId, s.round, s.modelVersion, s.width, s.length, bytes(s.seed), s.receivedAt),
+    deleteSeed: async (id) => void q.deleteSeed.run(id),
+    countSeeds: async () => (q.countSeeds.get() as { n: number }).n,
+    pruneSeeds: async (before) => q.pruneSeeds.run(before).changes,
+    usedIn: async (id) => (q.usedIn.get(id) as { round: number } | undefined)?.round ?? null,
+    markUsed: async (id, round) => void q.markUsed.run(id, round),
+    lockRound: async () => {},
+    aggregate: async (round) => {
       const a = q.aggregate.get(round) as AggregateDb | undefined;
       return a
         ? { round: a.round, modelVersion: a.model_version, setSha256: a.set_sha256, reports: a.reports, noiseMultiplier: a.noise_multiplier, samplingRate: a.sampling_rate, share: new Uint8Array(a.share), createdAt: a.created_at }
         : null;
     },
-    insertAggregate: (a) => void q.insertAggregate.run(a.round, a.modelVersion, a.setSha256, a.reports, a.noiseMultiplier, a.samplingRate, bytes(a.share), a.createdAt),
-    aggregatedRounds: () =>
+    insertAggregate: async (a) => void q.insertAggregate.run(a.round, a.modelVersion, a.setSha256, a.reports, a.noiseMultiplier, a.samplingRate, bytes(a.share), a.createdAt),
+    aggregatedRounds: async () =>
       (q.aggregated.all() as { sampling_rate: number; noise_multiplier: number }[]).map((r) => ({ samplingRate: r.sampling_rate, noiseMultiplier: r.noise_multiplier })),
-    bump: (name, by = 1) => void q.bump.run(name, by),
-    counters: () => Object.fromEntries((q.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value])),
+    bump: async (name, by = 1) => void q.bump.run(name, by),
+    counters: async () => Object.fromEntries((q.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value])),
   };
+  // better-sqlite3 is synchronous; the queue keeps one async transaction body at a time.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
-    transaction: (fn) => db.transaction(() => fn(tx)).immediate(),
+    transaction<T>(fn: (t: HelperTx) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(tx);
+          db.exec('COMMIT');
+          return out;
+        } catch (err) {
+          db.exec('ROLLBACK');
+          throw err;
+        }
+      });
+      queue = run.catch(() => {});
+      return run;
+    },
     close: () => db.close(),
   };
 }

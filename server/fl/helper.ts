@@ -34,6 +34,8 @@ export interface HelperService {
   storeSeeds(batch: unknown): Promise<SeedBatchAnswer>;
   aggregate(request: unknown): Promise<AggregateAnswer>;
   status(): Promise<HelperStatus>;
+  /** Resolves when the store answers (the readiness probe). */
+  ready(): Promise<void>;
 }
 
 interface Options {
@@ -54,11 +56,11 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
   const ledger = createLedger(cfg);
   const sigma = noiseSigmaUnits(cfg.noiseMultiplier);
   // Seeds of a round the leader abandoned are never asked for: dropped two round lengths on.
-  const keys = () => {
-    store.transaction((tx) => tx.bump('seeds expired', tx.pruneSeeds(now() - 2 * cfg.roundSeconds * 1000)));
+  const keys = async () => {
+    await store.transaction(async (tx) => tx.bump('seeds expired', await tx.pruneSeeds(now() - 2 * cfg.roundSeconds * 1000)));
     return keyRing(store, settings, now());
   };
-  // One aggregation at a time: the noise of a round is drawn once.
+  // One aggregation at a time in this instance; across instances, the round's lock.
   let aggregating: Promise<unknown> = Promise.resolve();
 
   async function storeSeeds(input: unknown): Promise<SeedBatchAnswer> {
@@ -83,26 +85,29 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
         refuse(err.code, err.message);
       }
     }
-    const stored = store.transaction((tx) => {
+    const stored = await store.transaction(async (tx): Promise<SeedBatchAnswer | { refusedHere: SeedRefusal['refused'] }> => {
       let duplicates = 0;
       const fresh: SeedRow[] = [];
+      // A re-run (another instance stored one of these first) starts from an empty list.
+      const refusedHere: SeedRefusal['refused'] = [];
       for (const s of opened) {
-        const used = tx.usedIn(s.reportId);
-        const held = tx.seed(s.reportId);
-        if (used !== null) refused.push({ reportId: s.reportId, code: 'replayed', error: `report ${s.reportId} was aggregated in round ${used}` });
-        else if (held && !sameSeed(held, s)) refused.push({ reportId: s.reportId, code: 'replayed', error: `report id ${s.reportId} is already held with other content` });
+        const used = await tx.usedIn(s.reportId);
+        const held = await tx.seed(s.reportId);
+        if (used !== null) refusedHere.push({ reportId: s.reportId, code: 'replayed', error: `report ${s.reportId} was aggregated in round ${used}` });
+        else if (held && !sameSeed(held, s)) refusedHere.push({ reportId: s.reportId, code: 'replayed', error: `report id ${s.reportId} is already held with other content` });
         else if (held) duplicates++;
         else fresh.push(s);
       }
-      if (refused.length > 0) {
-        tx.bump('seeds refused', refused.length);
-        return null;
+      if (refused.length + refusedHere.length > 0) {
+        await tx.bump('seeds refused', refused.length + refusedHere.length);
+        return { refusedHere };
       }
-      for (const s of fresh) tx.insertSeed(s);
-      tx.bump('seeds accepted', fresh.length);
+      for (const s of fresh) await tx.insertSeed(s);
+      await tx.bump('seeds accepted', fresh.length);
       return { stored: fresh.length, duplicates };
     });
-    if (stored) return stored;
+    if (!('refusedHere' in stored)) return stored;
+    refused.push(...stored.refusedHere);
     const status = refused.every((r) => r.code === 'replayed' || r.code === 'duplicate') ? 409 : 400;
     throw new SeedsRefused(status, { error: `${refused.length} of ${batch.reports.length} reports refused (none stored): ${refused[0].error}`, refused });
   }
@@ -114,44 +119,46 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
       return await run;
     } catch (err) {
       // Counted in a transaction of its own: the refused one rolled back.
-      if (err instanceof HttpError) store.transaction((tx) => tx.bump('aggregations refused'));
+      if (err instanceof HttpError) await store.transaction((tx) => tx.bump('aggregations refused'));
       throw err;
     }
   }
 
   async function aggregateOnce(req: AggregateRequest): Promise<AggregateAnswer> {
     const setSha256 = createHash('sha256').update([...req.reportIds].sort().join(',')).digest('hex');
-    const seeds = store.transaction((tx) => {
-      const done = tx.aggregate(req.round);
+    // One transaction from the check to the stored share, under the round's lock: a second
+    // instance asked for the same round waits, then answers the stored share. The noise is drawn
+    // once, and nothing of a draw leaves the transaction unless it commits.
+    return store.transaction(async (tx) => {
+      await tx.lockRound(req.round);
+      const done = await tx.aggregate(req.round);
       if (done) {
         if (done.setSha256 !== setSha256 || done.modelVersion !== req.modelVersion) throw new HttpError(409, `round ${req.round} was aggregated over another set of reports`);
-        return done;
+        return answer(done.round, done.reports, done.noiseMultiplier, done.share);
       }
-      const stop = ledger.stopReason(tx.aggregatedRounds());
+      const stop = ledger.stopReason(await tx.aggregatedRounds());
       if (stop) throw new HttpError(409, `the helper aggregates no more rounds: ${stop}`);
-      return req.reportIds.map((id) => {
-        const used = tx.usedIn(id);
+      const seeds: SeedRow[] = [];
+      for (const id of req.reportIds) {
+        const used = await tx.usedIn(id);
         if (used !== null) throw new HttpError(409, `report ${id} was aggregated in round ${used} (replayed)`);
-        const s = tx.seed(id);
+        const s = await tx.seed(id);
         if (!s) throw new HttpError(409, `the report set names report ${id}, which the helper never received`);
         if (s.round !== req.round || s.modelVersion !== req.modelVersion || s.width !== req.width || s.length !== req.length) {
           throw new HttpError(409, `report ${id} belongs to round ${s.round} of ${s.modelVersion} (${s.length} × ${s.width} bits), not to this request's`);
         }
-        return s;
-      });
-    });
-    if (!Array.isArray(seeds)) return answer(seeds.round, seeds.reports, seeds.noiseMultiplier, seeds.share);
-    const sum = new ShareSum(req.length, req.width);
-    for (const s of seeds) sum.addVector(await expand(s.seed, s.length, req.width, s));
-    addAggregatorNoise(sum.sum, req.width, cfg.noiseMultiplier, noiseSource?.());
-    const share = toBytes(sum.sum, req.width);
-    return store.transaction((tx) => {
-      for (const s of seeds) {
-        tx.markUsed(s.reportId, req.round);
-        tx.deleteSeed(s.reportId);
+        seeds.push(s);
       }
-      tx.insertAggregate({ round: req.round, modelVersion: req.modelVersion, setSha256, reports: seeds.length, noiseMultiplier: cfg.noiseMultiplier, samplingRate: ledger.charge.samplingRate, share, createdAt: now() });
-      tx.bump('rounds aggregated');
+      const sum = new ShareSum(req.length, req.width);
+      for (const s of seeds) sum.addVector(await expand(s.seed, s.length, req.width, s));
+      addAggregatorNoise(sum.sum, req.width, cfg.noiseMultiplier, noiseSource?.());
+      const share = toBytes(sum.sum, req.width);
+      for (const s of seeds) {
+        await tx.markUsed(s.reportId, req.round);
+        await tx.deleteSeed(s.reportId);
+      }
+      await tx.insertAggregate({ round: req.round, modelVersion: req.modelVersion, setSha256, reports: seeds.length, noiseMultiplier: cfg.noiseMultiplier, samplingRate: ledger.charge.samplingRate, share, createdAt: now() });
+      await tx.bump('rounds aggregated');
       return answer(req.round, seeds.length, cfg.noiseMultiplier, share);
     });
   }
@@ -175,15 +182,16 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
     },
     storeSeeds,
     aggregate,
+    ready: () => store.transaction(async (tx) => void (await tx.countSeeds())),
     async status() {
       const ring = await keys();
-      return store.transaction((tx) => {
-        const c = tx.counters();
-        const rounds = tx.aggregatedRounds();
+      return store.transaction(async (tx) => {
+        const c = await tx.counters();
+        const rounds = await tx.aggregatedRounds();
         const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
         return {
           role: 'helper',
-          seedsHeld: tx.countSeeds(),
+          seedsHeld: await tx.countSeeds(),
           seedsAccepted: c['seeds accepted'] ?? 0,
           seedsRefused: c['seeds refused'] ?? 0,
           roundsAggregated: c['rounds aggregated'] ?? 0,

@@ -7,7 +7,7 @@
 // refuses it when no K honest clipped updates plus noise could produce it, and otherwise publishes
 // like central mode (publish.ts). Rounds, the ledger, publishing and the answers are central
 // mode's; only how a round's uploads become a noisy mean differs.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { scaleFor } from '../../src/privacy/fixed-point';
 import { addAggregatorNoise, noiseSigmaUnits, releaseMean, ShareSum } from '../../src/privacy/secagg/aggregation';
 import { SecAggError, type SecAggErrorCode } from '../../src/privacy/secagg/errors';
@@ -60,6 +60,7 @@ interface Options {
 const CONFIG_REFRESH_MS = 60_000;
 const HELPER_CONFIG_KEY = 'helper:config';
 const LAST_REFUSAL_KEY = 'last refusal';
+const PUMP_LEASE_KEY = 'pump lease';
 const widthKey = (round: number) => `round:${round}:width`;
 
 const STATUS_OF: Record<SecAggErrorCode, number> = {
@@ -150,10 +151,17 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       if (!info.secagg || !configs) throw new HttpError(503, 'the helper aggregator has not been reached yet; try again later');
       const expected = { round: info.round, modelVersion: info.model.version, length: info.length, width: info.secagg.width, keyIds: configs.keys.map((k) => k.keyId) };
       refusing(() => parseReport(body, expected));
-      await tx.lockRound(info.round);
-      if (info.received >= info.cohort) throw new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
-      if (!(await tx.insertUpdate(info.round, report.reportId, body, now()))) throw new HttpError(409, `report id ${report.reportId} was already used`);
+      const full = () => new HttpError(409, `round ${info.round} has its ${info.cohort} reports and is being aggregated; wait for the next round`);
+      if (info.received >= info.cohort) throw full();
+      if (!(await tx.insertUpdate(info.round, report.reportId, body, now()))) {
+        // The same report, stored by another instance while this one checked it: it counts once.
+        const stored = await tx.reportDigest(report.reportId);
+        if (stored?.sha256 === digest) return { status: 200, receipt: { accepted: true, duplicate: true, reportId: report.reportId, round: stored.round, received: await tx.countUpdates(stored.round), cohort: cfg.cohort } };
+        throw new HttpError(409, `report id ${report.reportId} was already used`);
+      }
       await tx.insertReportDigest(report.reportId, info.round, digest);
+      // Other instances may have filled the round meanwhile: a place is taken, or the report refused.
+      if (!(await tx.admit(info.round, info.cohort, report.reportId))) throw full();
       await tx.bump('accepted');
       const received = await tx.countUpdates(info.round);
       return { status: 202, receipt: { accepted: true, duplicate: false, reportId: report.reportId, round: info.round, received, cohort: info.cohort } };
@@ -192,7 +200,7 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       const snapshot = await store.transaction(async (tx) => {
         const round = await rounds.current(tx);
         const secagg = await secaggOf(tx, round);
-        return round && secagg ? { round, secagg, length: await lengthOf(tx, round) } : null;
+        return round && secagg && (await takeLease(tx)) ? { round, secagg, length: await lengthOf(tx, round) } : null;
       });
       if (!snapshot) return;
       await forward(snapshot.round, snapshot.secagg.width, snapshot.length);
@@ -201,6 +209,23 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
       if (err instanceof HelperUnreachable || err instanceof HelperRefused) trouble(err);
       else throw err;
     }
+  }
+
+  // Where several instances share the store, one at a time forwards and aggregates (each would
+  // send the helper the same seeds): the one holding the lease, renewed at every step. An instance
+  // that dies holding it is replaced once the lease runs out (FL_HELPER_RETRY_SECONDS × 2, at
+  // least 2 s). Two instances taking an expired lease at once both forward for one step: harmless
+  // (the helper takes a seed twice as a duplicate), and closing a round has its own lock. A store
+  // of one instance's own (SQLite) needs no lease.
+  const instanceId = randomUUID();
+  const leaseMs = Math.max(2000, 2 * settings.retrySeconds * 1000);
+  async function takeLease(tx: FlTx): Promise<boolean> {
+    if (!store.shared) return true;
+    const held = JSON.parse((await tx.meta(PUMP_LEASE_KEY)) ?? 'null') as { by: string; until: number } | null;
+    if (held && held.by !== instanceId && held.until > now()) return false;
+    // Renewed once half of it has run out: not a write (and a synced commit) at every step.
+    if (!(held?.by === instanceId && held.until - now() > leaseMs / 2)) await tx.setMeta(PUMP_LEASE_KEY, JSON.stringify({ by: instanceId, until: now() + leaseMs }));
+    return true;
   }
 
   /** Sends the round's unforwarded sealed seeds; drops the reports the helper refuses. */
@@ -239,8 +264,10 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
     }
     await store.transaction(async (tx) => {
       const latest = await tx.latestRound();
-      // Published meanwhile (another pump, before a restart): nothing to do.
+      // Published meanwhile (another pump, another instance, before a restart): nothing to do.
       if (latest?.id !== round.id || latest.status !== 'open') return;
+      // Another instance closing the round waits here, then finds it closed: noise is drawn once.
+      await tx.lockRound(round.id);
       if ((await tx.uploadTokens(round.id)).join() !== ids.join()) return;
       const leader = new ShareSum(length, width);
       for (const id of ids) leader.addBytes(parseReport((await tx.upload(id))!.payload).leaderShare);
@@ -292,6 +319,7 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
     // The largest report of the round: header, model version, sealed seed and a 32-bit share.
     maxUploadBytes: async () => 1200 + shareBytes((await store.transaction(currentInfo)).length, 32),
     reject: () => store.transaction((tx) => tx.bump('rejected')),
+    ready: () => store.transaction(async (tx) => void (await tx.latestRound())),
     pump,
     close: () => clearInterval(timer),
   };

@@ -49,6 +49,8 @@ export interface RoundAnswers extends ModelAnswers {
   /** Largest valid upload, in bytes (the HTTP layer refuses bigger bodies before reading them). */
   maxUploadBytes(): Promise<number>;
   reject(): Promise<void>;
+  /** Resolves when the store answers (the readiness probe). */
+  ready(): Promise<void>;
 }
 
 /** `GET /model` and `GET /models/<version>/<file>`, whichever mode published the versions. */

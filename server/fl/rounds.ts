@@ -43,6 +43,8 @@ export function createRounds({ cfg, ledger, now, mode = 'central' }: { cfg: Roun
       const model = (await tx.latestModel())!;
       if (latest?.status === 'open' && latest.deadline > now() && latest.modelVersion === model.version && (await stillAllowed(tx, latest))) return latest;
       if (latest?.status === 'open') {
+        // Locked first: uploads being admitted to it finish before it is counted and emptied.
+        await tx.lockRound(latest.id);
         // Counted, so that uploads a device was told were accepted are never lost silently.
         await tx.bump('discarded', await tx.countUpdates(latest.id));
         await tx.bump('abandoned');

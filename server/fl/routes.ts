@@ -1,7 +1,7 @@
 // The federated-learning endpoints under /api/fl (the widget's data-sync base): the round, the
 // model and the status for every mode, then the upload of the mode — `/update` (central) or
 // `/report` (the leader of two-aggregator mode) — and, on the helper, its own endpoints.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
 import type { Router } from '../router';
 import { HttpError, readBody, sendBody, sendJson } from '../send';
@@ -14,7 +14,7 @@ import { REPORT_TYPE, UPDATE_TYPE } from '../../src/sync/wire';
 
 const FL_BASE = '/api/fl';
 
-type Reads = Pick<FlService, 'round' | 'model' | 'modelFile' | 'status'>;
+type Reads = Pick<FlService, 'round' | 'model' | 'modelFile' | 'status' | 'ready'>;
 type Uploads = Pick<FlService, 'maxUploadBytes' | 'reject'>;
 
 export function mountFl(app: App, fl: FlService, opts: { uploadsPerMinute: number }): void {
@@ -39,8 +39,25 @@ export function mountLeader(app: App, fl: LeaderService, opts: { uploadsPerMinut
   });
 }
 
+// Liveness (the process answers) and readiness (its database answers too): what a load balancer
+// or an orchestrator polls before sending an instance traffic.
+const probes = (ready: () => Promise<void>) => ({
+  health: async ({ req, res }: { req: IncomingMessage; res: ServerResponse }) => sendJson(req, res, 200, { ok: true }),
+  ready: async ({ req, res }: { req: IncomingMessage; res: ServerResponse }) => {
+    try {
+      await ready();
+    } catch {
+      throw new HttpError(503, 'the database is not reachable');
+    }
+    sendJson(req, res, 200, { ok: true });
+  },
+});
+
 function mountReads(app: App, fl: Reads): void {
+  const probe = probes(() => fl.ready());
   app
+    .route('GET', `${FL_BASE}/health`, probe.health)
+    .route('GET', `${FL_BASE}/ready`, probe.ready)
     .route('GET', `${FL_BASE}/round`, async ({ req, res }) => sendJson(req, res, 200, await fl.round()))
     .route('GET', `${FL_BASE}/model`, async ({ req, res }) => sendJson(req, res, 200, await fl.model()))
     .route('GET', `${FL_BASE}/status`, async ({ req, res }) => sendJson(req, res, 200, await fl.status()))
@@ -94,7 +111,10 @@ export function mountHelper(router: Pick<Router, 'route'>, helper: HelperService
       throw new HttpError(400, 'the body is not JSON');
     }
   };
+  const probe = probes(() => helper.ready());
   router
+    .route('GET', `${HELPER_BASE}/health`, probe.health)
+    .route('GET', `${HELPER_BASE}/ready`, probe.ready)
     .route('GET', `${HELPER_BASE}/config`, async ({ req, res }) => sendJson(req, res, 200, await helper.config()))
     .route('GET', `${HELPER_BASE}/status`, async ({ req, res }) => sendJson(req, res, 200, await helper.status()))
     .route('POST', `${HELPER_BASE}/seeds`, async ({ req, res }) => sendJson(req, res, 200, await helper.storeSeeds(await json(req, 1 << 20))))

@@ -80,6 +80,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
       }),
     maxUploadBytes: async () => 2 * (await store.transaction(currentInfo)).length,
     reject: () => store.transaction((tx) => tx.bump('rejected')),
+    ready: () => store.transaction(async (tx) => void (await tx.latestRound())),
     async submit(input) {
       // Decimal digits only: Number() would also take "0x1", "1e0" or " 1" for round 1.
       if (!/^[1-9][0-9]{0,15}$/.test(input.round ?? '')) throw new HttpError(400, 'x-shelfwise-round: expected a round number');

@@ -82,6 +82,7 @@ export function openSqliteStore(path: string): FlStore {
   // better-sqlite3 is synchronous; the lock keeps one async transaction body at a time.
   let queue: Promise<unknown> = Promise.resolve();
   return {
+    shared: false,
     transaction<T>(fn: (t: FlTx) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         db.exec('BEGIN IMMEDIATE');
@@ -154,6 +155,8 @@ function sqliteTx(db: Database.Database): FlTx {
       const { lastInsertRowid } = q.createRound.run(r.modelVersion, r.cohort, r.clipNorm, r.noiseMultiplier, r.samplingRate, r.deadline, r.status, r.createdAt);
       return toRound(q.round.get(lastInsertRowid) as RoundDb);
     },
+    // One writer at a time: the count is exact.
+    admit: async (round, cohort) => (q.countUpdates.get(round) as { n: number }).n <= cohort,
     closeRound: async (id, status, at) => void q.closeRound.run(status, at, id),
     insertUpdate: async (round, token, payload, at) => {
       if (q.insertToken.run(token, round).changes === 0) return false;

@@ -1,7 +1,9 @@
 // Where the federated-learning state lives. Everything goes through transactions, so an accepted
 // update is durable once acknowledged and a round is aggregated exactly once. The interface is
-// asynchronous so a PostgreSQL backend (several server instances, `SELECT … FOR UPDATE` in
-// lockRound) can implement it as-is; SQLite (sqlite-store.ts) is the embedded default.
+// asynchronous so that PostgreSQL (pg-store.ts: several server instances, `SELECT … FOR UPDATE` in
+// lockRound) implements it as SQLite (sqlite-store.ts, the embedded default) does. A transaction
+// body may run more than once (PostgreSQL re-runs the loser of a race): it changes nothing but the
+// store.
 
 /** 'refused': the decoded sum failed the range check (two-aggregator mode): nothing was published,
  *  but a noisy aggregate was computed, so the round is charged like an aggregated one. */
@@ -40,9 +42,16 @@ export interface FlTx {
   insertModel(row: Omit<ModelRow, 'seq'>): Promise<void>;
   /** The newest round, whatever its status. */
   latestRound(): Promise<RoundRow | null>;
-  /** Serialises concurrent writers on one round (a no-op where the transaction already does). */
+  /** Serialises concurrent writers on one round (a no-op where the transaction already does).
+   *  Where instances share the store, a round another instance closed meanwhile makes the whole
+   *  transaction run again, from the new state. */
   lockRound(id: number): Promise<void>;
   createRound(row: Omit<RoundRow, 'id'>): Promise<RoundRow>;
+  /** Takes one of the round's `cohort` places for the upload `token` (stored in this transaction
+   *  by insertUpdate); false when none is left. Uploads admitted by several instances at once
+   *  never exceed the cohort, without waiting for each other; a round closed meanwhile re-runs the
+   *  transaction, as lockRound does. */
+  admit(round: number, cohort: number, token: string): Promise<boolean>;
   closeRound(id: number, status: Exclude<RoundStatus, 'open'>, at: number): Promise<void>;
   /** False when the token was used before (in any round). */
   insertUpdate(round: number, token: string, payload: Uint8Array, at: number): Promise<boolean>;
@@ -76,6 +85,8 @@ export interface FlTx {
 }
 
 export interface FlStore {
+  /** Whether several server instances may share this store (PostgreSQL), or it is one process's (SQLite). */
+  readonly shared: boolean;
   transaction<T>(fn: (tx: FlTx) => Promise<T>): Promise<T>;
   close(): void;
 }
