@@ -1,7 +1,7 @@
 // Killing a server mid-round and restarting it loses no accepted upload and counts none twice: the
 // central server, and each of the two aggregators. The real server processes (server/main.ts) are
 // killed with SIGKILL, so nothing gets to clean up.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,44 +13,24 @@ import type { HelperStatus } from './helper-wire';
 import { deviceReport, postReport, secaggConfig, startHelper, startLeader } from './secagg-test-helpers';
 import type { FlStore, FlTx } from './store';
 import { openSqliteStore } from './sqlite-store';
+import { serverProcesses } from './server-process';
 import { createFlService } from './service';
 import {
   bytesOf, getJson, inspectDb, INITIAL_MODEL, openService, publishedValues, seededUniform, submit, tempDir, testConfig, upload, UPDATE_TYPE, validUpdate,
 } from './fl-test-helpers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const children = new Set<ChildProcess>();
+const { start, kill, killAll } = serverProcesses(ROOT);
 const cleanups: (() => void)[] = [];
 afterEach(async () => {
-  for (const child of children) await kill(child);
+  await killAll();
   cleanups.splice(0).forEach((c) => c());
 });
 
 /** `node --import tsx server/main.ts` (one process, so SIGKILL hits the server itself). */
 function startServer(dbPath: string, extra: Record<string, string> = { FL_AGGREGATION: 'central' }): Promise<{ url: string; child: ChildProcess }> {
   const env = { ...process.env, FL_DB: dbPath, FL_COHORT: '3', FL_POPULATION: '1000', FL_UPLOADS_PER_MINUTE: '1000', PORT: '0', HOST: '127.0.0.1', ...extra };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk;
-      const port = /on http:\/\/\S+:(\d+)/.exec(out)?.[1];
-      if (port) resolve({ url: `http://127.0.0.1:${port}`, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+  return start('server/main.ts', env);
 }
 
 interface Sent {

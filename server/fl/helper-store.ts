@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { toAggregate, toKey, toSeed, type AggregateDb, type KeyDb, type SeedDb } from './helper-rows';
+import { queuedTransactions } from './sqlite-transaction';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS hpke_keys (
@@ -79,27 +81,6 @@ export interface HelperStore {
   close(): void;
 }
 
-interface SeedDb {
-  report_id: string;
-  round: number;
-  model_version: string;
-  width: number;
-  length: number;
-  seed: Buffer;
-  received_at: number;
-}
-
-interface AggregateDb {
-  round: number;
-  model_version: string;
-  set_sha256: string;
-  reports: number;
-  noise_multiplier: number;
-  sampling_rate: number;
-  share: Buffer;
-  created_at: number;
-}
-
 const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 export function openHelperStore(path: string): HelperStore {
@@ -131,18 +112,13 @@ export function openHelperStore(path: string): HelperStore {
   };
   const tx: HelperTx = {
     keys: async () =>
-      (q.keys.all() as { key_id: number; pair: string; created_at: number; retired_at: number | null }[]).map((k) => ({
-        keyId: k.key_id,
-        pair: k.pair,
-        createdAt: k.created_at,
-        retiredAt: k.retired_at,
-      })),
+      (q.keys.all() as KeyDb[]).map(toKey),
     insertKey: async (k) => void q.insertKey.run(k.keyId, k.pair, k.createdAt, k.retiredAt),
     retireKey: async (keyId, at) => void q.retireKey.run(at, keyId),
     deleteKey: async (keyId) => void q.deleteKey.run(keyId),
     seed: async (id) => {
       const r = q.seed.get(id) as SeedDb | undefined;
-      return r ? { reportId: r.report_id, round: r.round, modelVersion: r.model_version, width: r.width, length: r.length, seed: new Uint8Array(r.seed), receivedAt: r.received_at } : null;
+      return r ? toSeed(r) : null;
     },
     insertSeed: async (s) => void q.insertSeed.run(s.reportId, s.round, s.modelVersion, s.width, s.length, bytes(s.seed), s.receivedAt),
     deleteSeed: async (id) => void q.deleteSeed.run(id),
@@ -153,9 +129,7 @@ export function openHelperStore(path: string): HelperStore {
     lockRound: async () => {},
     aggregate: async (round) => {
       const a = q.aggregate.get(round) as AggregateDb | undefined;
-      return a
-        ? { round: a.round, modelVersion: a.model_version, setSha256: a.set_sha256, reports: a.reports, noiseMultiplier: a.noise_multiplier, samplingRate: a.sampling_rate, share: new Uint8Array(a.share), createdAt: a.created_at }
-        : null;
+      return a ? toAggregate(a) : null;
     },
     insertAggregate: async (a) => void q.insertAggregate.run(a.round, a.modelVersion, a.setSha256, a.reports, a.noiseMultiplier, a.samplingRate, bytes(a.share), a.createdAt),
     aggregatedRounds: async () =>
@@ -163,24 +137,8 @@ export function openHelperStore(path: string): HelperStore {
     bump: async (name, by = 1) => void q.bump.run(name, by),
     counters: async () => Object.fromEntries((q.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value])),
   };
-  // better-sqlite3 is synchronous; the queue keeps one async transaction body at a time.
-  let queue: Promise<unknown> = Promise.resolve();
   return {
-    transaction<T>(fn: (t: HelperTx) => Promise<T>): Promise<T> {
-      const run = queue.then(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(tx);
-          db.exec('COMMIT');
-          return out;
-        } catch (err) {
-          db.exec('ROLLBACK');
-          throw err;
-        }
-      });
-      queue = run.catch(() => {});
-      return run;
-    },
+    transaction: queuedTransactions(db, tx),
     close: () => db.close(),
   };
 }

@@ -24,7 +24,7 @@ import type { HelperConfigs } from './helper-wire';
 import { createLedger } from './ledger';
 import { seedModel, updateLength } from './models';
 import { createPublisher } from './publish';
-import { flStatus, modelAnswers, roundInfo, type RoundAnswers } from './responses';
+import { storedStatus, modelAnswers, roundInfo, type RoundAnswers } from './responses';
 import { createRounds } from './rounds';
 import type { LeaderSettings } from './roles';
 import type { FlStore, FlTx, RoundRow } from './store';
@@ -301,11 +301,7 @@ export async function createLeader({ cfg, settings, store, helper, initialModel,
     ...modelAnswers(store),
     status: () =>
       store.transaction(async (tx) => {
-        const counters = await tx.counters();
-        const latest = await tx.latestRound();
-        const model = (await tx.latestModel())!;
-        const aggregated = await tx.aggregatedRounds();
-        const base = flStatus(cfg, { counters, latest, model, epsilon: ledger.spent(aggregated), stopped: ledger.stopReason(aggregated) !== null, aggregation: 'two-aggregator' });
+        const { status: base, latest, counters } = await storedStatus(tx, cfg, ledger, 'two-aggregator');
         const waiting = latest?.status === 'open' && (await tx.countUpdates(latest.id)) >= latest.cohort;
         return {
           ...base,

@@ -4,7 +4,6 @@
 // whose request died resend the same report elsewhere, as the widget does. Afterwards: every report
 // acknowledged counts exactly once, the round closed once and published one version, and the
 // released model is the devices' exact mean plus the two aggregators' replayed noise.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { getJson, publishedValues } from './fl-test-helpers';
 import type { HelperStatus } from './helper-wire';
 import { createLedger } from './ledger';
 import { startPgCluster, type PgCluster } from './pg-test-cluster';
+import { serverProcesses, type ServerProcess } from './server-process';
 import { deviceReport, exactSum, postReport, secaggConfig, seededWords, type DeviceReport } from './secagg-test-helpers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,51 +27,21 @@ const TOKEN = 'multi-instance-test-token';
 const cfg = secaggConfig({ cohort: K, population: 1000, noiseMultiplier: 1, clipNorm: 0.3, serverOptimizer: 'sgd', serverLearningRate: 0.5 });
 
 let cluster: PgCluster;
-const children = new Set<ChildProcess>();
+const { start: startProcess, kill, killAll } = serverProcesses(ROOT);
 let proxy: Server | undefined;
 beforeAll(async () => {
   cluster = await startPgCluster();
 }, 60_000);
 afterAll(async () => {
-  for (const c of children) await kill(c);
+  await killAll();
   proxy?.close();
   cluster?.stop();
 });
 
-interface Instance {
-  url: string;
-  child: ChildProcess;
-}
-
-function start(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/fl/test-instance.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env, FL_COHORT: String(K), FL_POPULATION: '1000', FL_NOISE_MULTIPLIER: '1', FL_CLIP_NORM: '0.3', FL_WEIGHTS: 'dense',
-      FL_SERVER_OPTIMIZER: 'sgd', FL_SERVER_LR: '0.5', FL_UPLOADS_PER_MINUTE: '100000', FL_HELPER_TOKEN: TOKEN, ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk;
-      const port = /on http:\/\/\S+:(\d+)/.exec(out)?.[1];
-      if (port) resolve({ url: `http://127.0.0.1:${port}`, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c));
-    child.once('exit', (code) => reject(new Error(`instance exited (${code}) before listening:\n${out}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+function start(env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess('server/fl/test-instance.ts', {
+    ...process.env, FL_COHORT: String(K), FL_POPULATION: '1000', FL_NOISE_MULTIPLIER: '1', FL_CLIP_NORM: '0.3', FL_WEIGHTS: 'dense',
+    FL_SERVER_OPTIMIZER: 'sgd', FL_SERVER_LR: '0.5', FL_UPLOADS_PER_MINUTE: '100000', FL_HELPER_TOKEN: TOKEN, ...env,
   });
 }
 
@@ -122,7 +92,7 @@ test('three leaders and two helpers on PostgreSQL, one of each SIGKILLed mid-rou
   const leaderDb = await cluster.createDatabase('leader');
   const helperEnv = { FL_ROLE: 'helper', FL_HELPER_DATABASE_URL: helperDb, SHELFWISE_TEST_NOISE_SEED: String(HELPER_SEED) };
   const helpers = await Promise.all([start(helperEnv), start(helperEnv)]);
-  const dead = new Set<Instance>();
+  const dead = new Set<ServerProcess>();
   const proxyUrl = await balancer(() => helpers.filter((h) => !dead.has(h)).map((h) => h.url));
   const leaderEnv = { FL_ROLE: 'leader', FL_DATABASE_URL: leaderDb, FL_HELPER_URL: proxyUrl, FL_HELPER_RETRY_SECONDS: '0.2', FL_FORWARD_BATCH: '4', SHELFWISE_TEST_NOISE_SEED: String(LEADER_SEED) };
   const leaders = await Promise.all([start(leaderEnv), start(leaderEnv), start(leaderEnv)]);
@@ -144,7 +114,7 @@ test('three leaders and two helpers on PostgreSQL, one of each SIGKILLed mid-rou
   // Each device uploads to the next leader; a request that dies goes to the next live one. Once
   // half the cohort is acknowledged, leader 0 and helper 0 are killed, requests in flight.
   const acked = new Map<string, DeviceReport>();
-  const ackedBy = new Map<Instance, number>();
+  const ackedBy = new Map<ServerProcess, number>();
   let killing: Promise<unknown> | undefined;
   let ackedAtKill = 0;
   let turn = 0;

@@ -4,7 +4,8 @@
 // aggregated under a transaction-scoped advisory lock, so its noise is drawn by one instance.
 import type pg from 'pg';
 import { bytes, openPgDb, type Queries } from './pg-db';
-import type { AggregateRow, HelperStore, HelperTx, SeedRow } from './helper-store';
+import type { HelperStore, HelperTx } from './helper-store';
+import { toAggregate, toKey, toSeed, type AggregateDb, type KeyDb, type SeedDb } from './helper-rows';
 
 const MIGRATIONS = [
   `CREATE TABLE hpke_keys (key_id INTEGER PRIMARY KEY, pair TEXT NOT NULL, created_at BIGINT NOT NULL, retired_at BIGINT);
@@ -23,27 +24,6 @@ const MIGRATIONS = [
 // The advisory lock's first key: the helper's rounds, apart from any other use of advisory locks.
 const ROUND_LOCK = 0x5e1f;
 
-interface SeedDb {
-  report_id: string;
-  round: number;
-  model_version: string;
-  width: number;
-  length: number;
-  seed: Buffer;
-  received_at: number;
-}
-
-interface AggregateDb {
-  round: number;
-  model_version: string;
-  set_sha256: string;
-  reports: number;
-  noise_multiplier: number;
-  sampling_rate: number;
-  share: Buffer;
-  created_at: number;
-}
-
 export async function openPgHelperStore(url: string, opts: { maxConnections?: number } = {}): Promise<HelperStore> {
   const db = await openPgDb(url, { component: 'helper', migrations: MIGRATIONS }, opts);
   return {
@@ -56,18 +36,9 @@ function helperTx(c: Queries): HelperTx {
   const rows = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await c.query<R>(sql, params)).rows;
   const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await rows<R>(sql, params))[0] ?? null;
   const run = async (sql: string, params: unknown[] = []) => void (await c.query(sql, params));
-  const toSeed = (r: SeedDb): SeedRow => ({ reportId: r.report_id, round: r.round, modelVersion: r.model_version, width: r.width, length: r.length, seed: new Uint8Array(r.seed), receivedAt: r.received_at });
-  const toAggregate = (a: AggregateDb): AggregateRow => ({
-    round: a.round, modelVersion: a.model_version, setSha256: a.set_sha256, reports: a.reports, noiseMultiplier: a.noise_multiplier, samplingRate: a.sampling_rate, share: new Uint8Array(a.share), createdAt: a.created_at,
-  });
   return {
     keys: async () =>
-      (await rows<{ key_id: number; pair: string; created_at: number; retired_at: number | null }>('SELECT key_id, pair, created_at, retired_at FROM hpke_keys ORDER BY created_at DESC, key_id DESC')).map((k) => ({
-        keyId: k.key_id,
-        pair: k.pair,
-        createdAt: k.created_at,
-        retiredAt: k.retired_at,
-      })),
+      (await rows<KeyDb>('SELECT key_id, pair, created_at, retired_at FROM hpke_keys ORDER BY created_at DESC, key_id DESC')).map(toKey),
     insertKey: (k) => run('INSERT INTO hpke_keys (key_id, pair, created_at, retired_at) VALUES ($1, $2, $3, $4)', [k.keyId, k.pair, k.createdAt, k.retiredAt]),
     retireKey: (keyId, at) => run('UPDATE hpke_keys SET retired_at = $1 WHERE key_id = $2 AND retired_at IS NULL', [at, keyId]),
     deleteKey: (keyId) => run('DELETE FROM hpke_keys WHERE key_id = $1', [keyId]),

@@ -6,7 +6,8 @@
 // round is refused by a unique index: the loser's transaction is re-run.
 import type pg from 'pg';
 import { bytes, Conflict, openPgDb, type Queries } from './pg-db';
-import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
+import type { FlStore, FlTx, ModelRow } from './store';
+import { toModel, toRound, type ModelDb, type RoundDb } from './store-rows';
 
 const MIGRATIONS = [
   `CREATE TABLE models (
@@ -43,42 +44,6 @@ const MIGRATIONS = [
 
 const COUNTER_SHARDS = 16;
 
-interface RoundDb {
-  id: number;
-  model_version: string;
-  cohort: number;
-  clip_norm: number;
-  noise_multiplier: number;
-  sampling_rate: number;
-  deadline: number;
-  status: RoundRow['status'];
-  created_at: number;
-  closed_at: number | null;
-}
-
-const toRound = (r: RoundDb): RoundRow => ({
-  id: r.id,
-  modelVersion: r.model_version,
-  cohort: r.cohort,
-  clipNorm: r.clip_norm,
-  noiseMultiplier: r.noise_multiplier,
-  samplingRate: r.sampling_rate,
-  deadline: r.deadline,
-  status: r.status,
-  createdAt: r.created_at,
-  closedAt: r.closed_at,
-});
-
-interface ModelDb {
-  seq: number;
-  version: string;
-  round: number | null;
-  sha256: string;
-  json: string;
-  weights: Buffer;
-  created_at: number;
-}
-
 export async function openPgStore(url: string, opts: { maxConnections?: number } = {}): Promise<FlStore> {
   const db = await openPgDb(url, { component: 'leader', migrations: MIGRATIONS }, opts);
   // A published version never changes: every request asks for the newest model, and its weights
@@ -100,7 +65,7 @@ function pgTx(c: Queries, models: Map<string, ModelRow>): FlTx {
     if (known) return known;
     const m = await one<ModelDb>('SELECT * FROM models WHERE version = $1', [version]);
     if (!m) return null;
-    const row = { seq: m.seq, version: m.version, round: m.round, sha256: m.sha256, json: m.json, weights: new Uint8Array(m.weights), createdAt: m.created_at };
+    const row = toModel(m);
     if (models.size > 16) models.clear();
     models.set(version, row);
     return row;

@@ -4,7 +4,8 @@ import { scaleFor } from '../../src/privacy/fixed-point';
 import type { ModelJson } from '../../src/model/plain/artifact';
 import type { FlConfig } from './config';
 import { federatedWeights, updateLength } from './models';
-import type { FlStore, ModelRow, RoundRow } from './store';
+import type { Ledger } from './ledger';
+import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
 
 interface RoundState {
   /** The open round; null once training has stopped. */
@@ -77,7 +78,16 @@ interface StatusState {
   aggregation: Aggregation;
 }
 
-export function flStatus(cfg: FlConfig, { counters, latest, model, epsilon, stopped, aggregation }: StatusState): FlStatus {
+/** `GET /status` as both modes start it, from the store's counters, rounds and ledger. */
+export async function storedStatus(tx: FlTx, cfg: FlConfig, ledger: Ledger, aggregation: Aggregation): Promise<{ status: FlStatus; latest: RoundRow | null; counters: Record<string, number> }> {
+  const counters = await tx.counters();
+  const latest = await tx.latestRound();
+  const model = (await tx.latestModel())!;
+  const aggregated = await tx.aggregatedRounds();
+  return { status: flStatus(cfg, { counters, latest, model, epsilon: ledger.spent(aggregated), stopped: ledger.stopReason(aggregated) !== null, aggregation }), latest, counters };
+}
+
+function flStatus(cfg: FlConfig, { counters, latest, model, epsilon, stopped, aggregation }: StatusState): FlStatus {
   return {
     roundsCompleted: counters.rounds ?? 0,
     round: latest?.status === 'open' ? latest.id : null,

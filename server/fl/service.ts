@@ -11,7 +11,7 @@ import { checkFlConfig, type FlConfig } from './config';
 import { createLedger } from './ledger';
 import { seedModel, updateLength } from './models';
 import { createPublisher } from './publish';
-import { flStatus, modelAnswers, receipt, roundInfo, type RoundAnswers } from './responses';
+import { storedStatus, modelAnswers, receipt, roundInfo, type RoundAnswers } from './responses';
 import { createRounds } from './rounds';
 import type { FlStore, FlTx, RoundRow } from './store';
 import { HttpError } from '../send';
@@ -71,13 +71,7 @@ export async function createFlService({ cfg, store, initialModel, uniform = cryp
     round: () => store.transaction(currentInfo),
     ...modelAnswers(store),
     status: () =>
-      store.transaction(async (tx) => {
-        const counters = await tx.counters();
-        const latest = await tx.latestRound();
-        const model = (await tx.latestModel())!;
-        const aggregated = await tx.aggregatedRounds();
-        return flStatus(cfg, { counters, latest, model, epsilon: ledger.spent(aggregated), stopped: ledger.stopReason(aggregated) !== null, aggregation: 'central' });
-      }),
+      store.transaction(async (tx) => (await storedStatus(tx, cfg, ledger, 'central')).status),
     maxUploadBytes: async () => 2 * (await store.transaction(currentInfo)).length,
     reject: () => store.transaction((tx) => tx.bump('rejected')),
     ready: () => store.transaction(async (tx) => void (await tx.latestRound())),

@@ -3,7 +3,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { FlStore, FlTx, ModelRow, RoundRow } from './store';
+import type { FlStore, FlTx } from './store';
+import { toModel, toRound, type ModelDb, type RoundDb } from './store-rows';
+import { queuedTransactions } from './sqlite-transaction';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS models (
@@ -25,52 +27,6 @@ CREATE TABLE IF NOT EXISTS forwarded (token TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-interface RoundDb {
-  id: number;
-  model_version: string;
-  cohort: number;
-  clip_norm: number;
-  noise_multiplier: number;
-  sampling_rate: number;
-  deadline: number;
-  status: RoundRow['status'];
-  created_at: number;
-  closed_at: number | null;
-}
-
-const toRound = (r: RoundDb): RoundRow => ({
-  id: r.id,
-  modelVersion: r.model_version,
-  cohort: r.cohort,
-  clipNorm: r.clip_norm,
-  noiseMultiplier: r.noise_multiplier,
-  samplingRate: r.sampling_rate,
-  deadline: r.deadline,
-  status: r.status,
-  createdAt: r.created_at,
-  closedAt: r.closed_at,
-});
-
-interface ModelDb {
-  seq: number;
-  version: string;
-  round: number | null;
-  sha256: string;
-  json: string;
-  weights: Buffer;
-  created_at: number;
-}
-
-const toModel = (m: ModelDb): ModelRow => ({
-  seq: m.seq,
-  version: m.version,
-  round: m.round,
-  sha256: m.sha256,
-  json: m.json,
-  weights: new Uint8Array(m.weights),
-  createdAt: m.created_at,
-});
-
 export function openSqliteStore(path: string): FlStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -79,25 +35,9 @@ export function openSqliteStore(path: string): FlStore {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   const tx = sqliteTx(db);
-  // better-sqlite3 is synchronous; the lock keeps one async transaction body at a time.
-  let queue: Promise<unknown> = Promise.resolve();
   return {
     shared: false,
-    transaction<T>(fn: (t: FlTx) => Promise<T>): Promise<T> {
-      const run = queue.then(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(tx);
-          db.exec('COMMIT');
-          return out;
-        } catch (err) {
-          db.exec('ROLLBACK');
-          throw err;
-        }
-      });
-      queue = run.catch(() => {});
-      return run;
-    },
+    transaction: queuedTransactions(db, tx),
     close: () => db.close(),
   };
 }

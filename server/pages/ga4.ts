@@ -1,13 +1,7 @@
 // GA4 ecommerce item objects, shaped the way a store's tag setup pushes them to the dataLayer.
 import type { CatalogItem } from '../catalog';
 
-export interface Ga4PushItem {
-  item_id: string;
-  item_name: string;
-  item_brand: string;
-  item_category: string;
-  item_category2: string;
-  price: number;
+export interface Ga4PushItem extends Pick<CatalogItem, 'item_id' | 'item_name' | 'item_brand' | 'item_category' | 'item_category2' | 'price'> {
   quantity: number;
   index?: number;
   item_list_id?: string;
