@@ -1,4 +1,4 @@
-// Test support, never shipped: a server as its own Node process, so that a test can kill it with
+// Test and benchmark support, never shipped: a server as its own Node process, so that a test can kill it with
 // SIGKILL at any point, as a crash or an operator would, and start it again on the same database.
 import { spawn, type ChildProcess } from 'node:child_process';
 

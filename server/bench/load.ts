@@ -8,16 +8,17 @@
 // cohort is larger than the run, so what is measured is ingest (and the forwarding of the sealed
 // seeds to the helper that goes with it), not aggregation. Reported: reports/s, p50/p99 latency
 // of an upload, and the leader's database size per 1,000 stored reports.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
-import { decodeWeights, encodeWeights, type ModelJson } from '../src/model/plain/artifact';
-import { buildReport, encodeReport } from '../src/privacy/secagg/report';
-import { REPORT_TYPE, type RoundInfo } from '../src/sync/wire';
-import { databaseBytes, startPgCluster, type PgCluster } from '../server/fl/pg-test-cluster';
-import { sha256 } from '../server/fl/models';
+import { numberFlag, parseFlags, positiveInt, stringFlag } from '../../tools/lib/args';
+import { decodeWeights, encodeWeights, type ModelJson } from '../../src/model/plain/artifact';
+import { buildReport, encodeReport } from '../../src/privacy/secagg/report';
+import { REPORT_TYPE, type RoundInfo } from '../../src/sync/wire';
+import { databaseBytes, startPgCluster, type PgCluster } from '../fl/pg-test-cluster';
+import { sha256 } from '../fl/models';
+import { serverProcesses, type ServerProcess } from '../fl/server-process';
 
 const USAGE = 'usage: npm run bench:load -- [--reports N (default 200)] [--beauty-reports N (default 80)] [--concurrency C (default 16)] [--json <out.json>]';
 const ROOT = resolve('.');
@@ -59,44 +60,18 @@ function beautySizedModel(dir: string): string {
   return dir;
 }
 
-const children = new Set<ChildProcess>();
+const processes = serverProcesses(ROOT);
 
-interface Instance {
-  url: string;
-  child: ChildProcess;
-}
-
-function instance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/fl/test-instance.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, SHELFWISE_TEST_NOISE_SEED: '1', FL_UPLOADS_PER_MINUTE: '10000000', FL_POPULATION: '1000000', FL_HELPER_TOKEN: 'bench', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  return new Promise((resolvePort, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c;
-      const port = /on http:\/\/\S+:(\d+)/.exec(out)?.[1];
-      if (port) resolvePort({ url: `http://127.0.0.1:${port}`, child });
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c));
-    child.once('exit', (code) => reject(new Error(`instance exited (${code}):\n${out}`)));
+function instance(env: Record<string, string>): Promise<ServerProcess> {
+  return processes.start('server/fl/test-instance.ts', {
+    ...process.env, SHELFWISE_TEST_NOISE_SEED: '1', FL_UPLOADS_PER_MINUTE: '10000000', FL_POPULATION: '1000000', FL_HELPER_TOKEN: 'bench', ...env,
   });
 }
 
-async function stop(which: ChildProcess[] = [...children]): Promise<void> {
-  await Promise.all(
-    which.map(
-      (c) =>
-        new Promise<void>((r) => {
-          children.delete(c);
-          if (c.exitCode !== null || c.signalCode !== null) return r();
-          c.once('exit', () => r());
-          c.kill('SIGKILL');
-        }),
-    ),
-  );
+/** SIGKILLs `which`, or every instance started (nothing of theirs is needed afterwards). */
+async function stop(which?: ChildProcess[]): Promise<void> {
+  if (which) await Promise.all(which.map(processes.kill));
+  else await processes.killAll();
 }
 
 async function roundInfo(url: string): Promise<RoundInfo> {
