@@ -3,11 +3,8 @@
 // yet aggregated (each the helper's whole share of one report), the report ids it has aggregated
 // (kept for good, so a replay is refused), and one noisy aggregate share per round. WAL journal and
 // synchronous=FULL, as the leader's: what the helper acknowledges survives a crash.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { toAggregate, toKey, toSeed, type AggregateDb, type KeyDb, type SeedDb } from './helper-rows';
-import { queuedTransactions } from './sqlite-transaction';
+import { openSqlite, queuedTransactions } from './sqlite-db';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS hpke_keys (
@@ -84,12 +81,7 @@ export interface HelperStore {
 const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 export function openHelperStore(path: string): HelperStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  const db = openSqlite(path, SCHEMA);
   const q = {
     keys: db.prepare('SELECT key_id, pair, created_at, retired_at FROM hpke_keys ORDER BY created_at DESC, key_id DESC'),
     insertKey: db.prepare('INSERT INTO hpke_keys (key_id, pair, created_at, retired_at) VALUES (?, ?, ?, ?)'),

@@ -1,11 +1,9 @@
 // The embedded FlStore: one SQLite file (WAL journal, synchronous=FULL so an acknowledged update
 // survives a crash), one writer at a time.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { FlStore, FlTx } from './store';
 import { toModel, toRound, type ModelDb, type RoundDb } from './store-rows';
-import { queuedTransactions } from './sqlite-transaction';
+import { openSqlite, queuedTransactions } from './sqlite-db';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS models (
@@ -28,12 +26,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 export function openSqliteStore(path: string): FlStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  const db = openSqlite(path, SCHEMA);
   const tx = sqliteTx(db);
   return {
     shared: false,
