@@ -16,7 +16,7 @@ import {
   byteChiSquare, correlation, denseValues, flModel, flRound, flStatus, helperKeys, helperTraffic, holdsAnyPart, published, reconstruct, storedBytes, tableRows,
 } from './support/federated';
 import { HISTORY_READ } from '../src/worker/history';
-import { MIN_NEW_EVENTS } from '../src/worker/federate';
+import { MIN_NEW_EVENTS } from '../src/worker/contribution-rules';
 import { maxRounds } from '../src/privacy/accountant';
 import { MAX_CODE } from '../src/privacy/fixed-point';
 import { roundRate, SERVER_OPTIMIZER_DEFAULTS } from '../src/privacy/server-optimizer';

@@ -3,9 +3,9 @@ import { TINY } from '../model/testing/fixture';
 import { LAST_CONTRIBUTION_KEY, OFFERED_KEY, PERSONAL_KEY } from '../shared/storage-keys';
 import type { StoredEvent } from '../shared/types';
 import type { RoundInfo } from '../sync/wire';
-import { MIN_NEW_EVENTS } from '../worker/federate';
+import { MIN_NEW_EVENTS } from '../worker/contribution-rules';
 import { REFIT_AFTER } from '../worker/personal';
-import { adaptMinEvents, CONTRIBUTE_AFTER, learn, type LearningDeps } from './learning';
+import { adaptMinEvents, learn, type LearningDeps } from './learning';
 import { memoryStore } from './test-store';
 import type { WorkerClient } from './worker-client';
 
@@ -71,10 +71,6 @@ describe('learn: adaptation', () => {
 });
 
 describe('learn: federated contribution', () => {
-  test("asks for as many new interest events as the worker's contribution does", () => {
-    expect(CONTRIBUTE_AFTER).toBe(MIN_NEW_EVENTS);
-  });
-
   test('not enough new history, nothing offered: decided on the page, no round asked, no worker', async () => {
     const few = await setup(views(MIN_NEW_EVENTS - 1));
     expect(await learn(few.deps)).toEqual({ adapt: 'not-needed', contribution: 'not-enough-history' });

@@ -6,6 +6,7 @@ import { LAST_CONTRIBUTION_KEY } from '../shared/storage-keys';
 import type { Store } from '../store';
 import type { RoundInfo } from '../sync/wire';
 import type { ContributionOutcome, LastContribution } from '../worker/federate';
+import { notThisRound, notYet } from '../worker/contribution-rules';
 import { readHistory, type HistoryEvent } from '../worker/history';
 import { needsRefit, offeredNegatives, personalVector } from '../worker/personal';
 import type { AdaptOutcome } from '../worker/protocol';
@@ -38,13 +39,6 @@ export function adaptMinEvents(cfg: ModelConfig): number {
   return cfg.maxLen + 3;
 }
 
-/** federate.ts's MIN_NEW_EVENTS (a test checks they agree), not imported: that module brings the
- *  whole contribution path (encoding, secure aggregation) with it, which the page never runs. */
-export const CONTRIBUTE_AFTER = 3;
-
-// What is new since the last contribution, by record id (federate.ts's rule).
-const newSince = (history: readonly HistoryEvent[], last: LastContribution | undefined) => history.filter((e) => (e.id ?? 0) > (last?.newest ?? 0)).length;
-
 export async function learn(deps: LearningDeps): Promise<Learnt> {
   const { store, model } = deps;
   const history = await readHistory(store);
@@ -70,11 +64,7 @@ async function contribution(deps: LearningDeps, history: readonly HistoryEvent[]
   if (!deps.sync) return 'off';
   // A two-aggregator report an earlier page could not deliver: the worker sends it again as it is.
   if (last?.pending) return deps.worker().call('contribute');
-  if (newSince(history, last) < CONTRIBUTE_AFTER) return 'not-enough-history';
-  if (offered === 0) return 'nothing-offered-yet';
-  const round = await deps.round();
-  if (round.status !== 'open') return 'stopped';
-  if (last?.round === round.round) return 'already-contributed';
-  if (round.model.version !== deps.model.version) return 'stale-model';
-  return deps.worker().call('contribute');
+  const early = notYet(history, last, offered);
+  if (early) return early;
+  return notThisRound(await deps.round(), last, deps.model.version) ?? deps.worker().call('contribute');
 }

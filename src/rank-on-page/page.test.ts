@@ -5,7 +5,7 @@ import { HISTORY, ITEMS } from '../model/testing/fixture';
 import { LAST_CONTRIBUTION_KEY, MODEL_KEY, OFFERED_KEY, scoresKey } from '../shared/storage-keys';
 import type { Candidate, StoredEvent } from '../shared/types';
 import type { Store } from '../store';
-import { MIN_NEW_EVENTS } from '../worker/federate';
+import { MIN_NEW_EVENTS } from '../worker/contribution-rules';
 import { afterShelves, learnNow, type Reach } from './after-shelves';
 import { createPage, type PageOptions, type PageState } from './index';
 import { weightsUrl } from './pointer';

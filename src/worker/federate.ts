@@ -8,15 +8,12 @@
 import type { EventLike } from '../model/plain/features';
 import { clipToNorm, encodeFixed, MAX_CODE } from '../privacy/fixed-point';
 import { LAST_CONTRIBUTION_KEY } from '../shared/storage-keys';
+import { notThisRound, notYet } from './contribution-rules';
 import { recordRound } from './rounds';
 import { freshToken } from '../sync/token';
 import { getRound, sendReport, sendUpdate } from '../sync/client';
 import type { RoundInfo } from '../sync/wire';
 import type { OfferedNegatives, StateStore } from './personal';
-
-/** New interest events since the device's last contribution before it contributes again (as many
- *  as the local update needs at all: src/model/train/local-update.ts). */
-export const MIN_NEW_EVENTS = 3;
 
 export interface Contributor {
   readonly version: string;
@@ -52,10 +49,6 @@ export interface LastContribution {
 /** Interest events, oldest first, with their store record id. */
 export type History = readonly (EventLike & { id?: number })[];
 
-// By record id, not by count: the history is a bounded window of recent records, whose number of
-// interest events stops growing (or shrinks) once the window is full.
-const newSince = (history: History, last: LastContribution | undefined) => history.filter((e) => (e.id ?? 0) > (last?.newest ?? 0)).length;
-
 export function contribute(base: string, store: StateStore, model: Contributor, history: History, offered: OfferedNegatives): Promise<ContributionOutcome> {
   // Tabs of one shopper share the store: without the lock, two tabs training at once would both
   // find the round not yet contributed to and both upload.
@@ -72,13 +65,11 @@ async function contributeOnce(base: string, store: StateStore, model: Contributo
   const last = await store.getState<LastContribution>(LAST_CONTRIBUTION_KEY);
   // A report an earlier page built and could not deliver goes first, byte for byte.
   if (last?.pending) return deliver(base, store, last, 'resent');
-  if (newSince(history, last) < MIN_NEW_EVENTS) return 'not-enough-history';
-  // The negatives are items this device was offered; before any shelf was ranked there are none.
-  if (offered.items.length === 0) return 'nothing-offered-yet';
+  const early = notYet(history, last, offered.items.length);
+  if (early) return early;
   const round = await getRound(base);
-  if (round.status !== 'open') return 'stopped';
-  if (last?.round === round.round) return 'already-contributed';
-  if (round.model.version !== model.version) return 'stale-model';
+  const refused = notThisRound(round, last, model.version);
+  if (refused) return refused;
   if (round.aggregation === 'two-aggregator' && !round.secagg) return 'helper-unavailable';
   // The report's code loads and its crypto warms up while the model trains, off the upload's path.
   const warm = round.aggregation === 'two-aggregator' ? warmUp(round).catch(() => {}) : undefined;
