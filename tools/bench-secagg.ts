@@ -14,6 +14,7 @@ import { MAX_CODE } from '../src/privacy/fixed-point';
 import { concat, u32, u8, utf8 } from '../src/privacy/secagg/bytes';
 import { encodeContext, type ReportContext } from '../src/privacy/secagg/context';
 import { DiscreteGaussian, noiseSigma, squared } from '../src/privacy/secagg/discrete-gaussian';
+import { hkdfInPlace } from '../src/privacy/secagg/hkdf';
 import { generateKeyPair, openSeed, sealSeed, type X25519Source } from '../src/privacy/secagg/hpke';
 import { expandBytes } from '../src/privacy/secagg/prg';
 import { buildReport, encodeReport, helperShare, parseReport } from '../src/privacy/secagg/report';
@@ -96,9 +97,12 @@ async function reportRows(runs: number): Promise<Row[]> {
   const seed = crypto.getRandomValues(new Uint8Array(32));
   const sealed = await sealSeed(keys.config, seed, CTX);
   const rows: Row[] = [];
-  for (const source of ['webcrypto', 'portable'] as X25519Source[]) {
-    rows.push({ what: `device: HPKE seal of the seed alone (X25519 ${source})`, ...(await timed(runs * 4, () => sealSeed(keys.config, seed, CTX, source))) });
-    rows.push({ what: `helper: HPKE open of the seed alone (X25519 ${source})`, ...(await timed(runs * 4, () => openSeed([keys], sealed, CTX, source))) });
+  for (const x25519 of ['webcrypto', 'portable'] as X25519Source[]) {
+    for (const hkdf of [undefined, hkdfInPlace]) {
+      const suite = `X25519 ${x25519}, HKDF ${hkdf ? 'in place' : 'WebCrypto'}`;
+      rows.push({ what: `device: HPKE seal of the seed alone (${suite})`, ...(await timed(runs * 4, () => sealSeed(keys.config, seed, CTX, { x25519, hkdf }))) });
+      rows.push({ what: `helper: HPKE open of the seed alone (${suite})`, ...(await timed(runs * 4, () => openSeed([keys], sealed, CTX, { x25519, hkdf }))) });
+    }
   }
   for (const d of SIZES) {
     for (const width of [24, 32] as Width[]) {
@@ -114,7 +118,8 @@ async function reportRows(runs: number): Promise<Row[]> {
       const sum = new Uint32Array(d);
       const leader = await timed(runs, () => addBytesInto(sum, parseReport(wire, expected).leaderShare, width));
       rows.push({ what: 'leader: parse + add a report', d, width, ...leader, note: `${(1000 / leader.medianMs).toFixed(0)} reports/s (median)` });
-      const helper = await timed(runs, async () => addInto(sum, await helperShare([keys], report), width));
+      // As the helper server opens: HKDF in place.
+      const helper = await timed(runs, async () => addInto(sum, await helperShare([keys], report, { hkdf: hkdfInPlace }), width));
       rows.push({ what: 'helper: open seed + expand + add a report', d, width, ...helper, note: `${(1000 / helper.medianMs).toFixed(0)} reports/s (median)` });
     }
   }

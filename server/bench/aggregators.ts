@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from '../../tools/lib/args';
 import { MAX_CODE } from '../../src/privacy/fixed-point';
 import { addHelperShare, ShareSum } from '../../src/privacy/secagg/aggregation';
+import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
 import { generateKeyPair } from '../../src/privacy/secagg/hpke';
 import { buildReport, encodeReport, parseReport } from '../../src/privacy/secagg/report';
 import type { Width } from '../../src/privacy/secagg/ring';
@@ -147,7 +148,8 @@ async function arithmetic(n: number): Promise<Phase[]> {
     rows.push(phase(`leader: parse + add, d = 84,608, ${width}-bit`, n, performance.now() - t));
     const helper = new ShareSum(d, width);
     t = performance.now();
-    for (const r of reports) await addHelperShare(helper, [keys], parseReport(r));
+    // HKDF in place, as the helper server opens seeds.
+    for (const r of reports) await addHelperShare(helper, [keys], parseReport(r), { hkdf: hkdfInPlace });
     rows.push(phase(`helper: open + expand + add, d = 84,608, ${width}-bit`, n, performance.now() - t));
   }
   return rows;

@@ -10,6 +10,7 @@ import { MIN_COHORT } from '../../src/privacy/aggregate';
 import { addAggregatorNoise, noiseSigmaUnits, ShareSum } from '../../src/privacy/secagg/aggregation';
 import { REPORT_ID_BYTES } from '../../src/privacy/secagg/context';
 import { SecAggError } from '../../src/privacy/secagg/errors';
+import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
 import { openSeed } from '../../src/privacy/secagg/hpke';
 import { expand } from '../../src/privacy/secagg/prg';
 import { checkWidth, maxReports, toBytes, type Width } from '../../src/privacy/secagg/ring';
@@ -78,7 +79,7 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
       seen.add(r.reportId);
       try {
         const ctx = { round: batch.round, modelVersion: batch.modelVersion, reportId: r.reportId };
-        const seed = await openSeed(ring.accepted, { keyId: r.keyId, enc: base64(r.enc, 'enc'), ciphertext: base64(r.ciphertext, 'ciphertext') }, ctx);
+        const seed = await openSeed(ring.accepted, { keyId: r.keyId, enc: base64(r.enc, 'enc'), ciphertext: base64(r.ciphertext, 'ciphertext') }, ctx, { hkdf: hkdfInPlace });
         opened.push({ ...ctx, width: batch.width, length: batch.length, seed, receivedAt: now() });
       } catch (err) {
         if (!(err instanceof SecAggError)) throw err;

@@ -3,7 +3,8 @@
 import { describe, expect, test } from 'vitest';
 import type { ReportContext } from './context';
 import { SecAggError, type SecAggErrorCode } from './errors';
-import { encodeAad, generateKeyPair, openSeed, parseConfig, parseKeyPair, sealSeed, type HpkeKeyPair, type SealedSeed, type X25519Source } from './hpke';
+import { hkdfInPlace } from './hkdf';
+import { encodeAad, generateKeyPair, openSeed, parseConfig, parseKeyPair, sealSeed, type HpkeKeyPair, type HpkeOptions, type SealedSeed, type X25519Source } from './hpke';
 
 const ctx: ReportContext = { round: 12, modelVersion: 'demo-a1b2c3d4e5f6', reportId: '0f'.repeat(16) };
 const seed = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
@@ -71,14 +72,14 @@ describe('HPKE seed sealing', async () => {
   });
 });
 
-describe('X25519 from WebCrypto and from JavaScript', () => {
-  const sources: X25519Source[] = ['webcrypto', 'portable'];
-  test('interoperate both ways: keys made by either, sealed by either, open with either', async () => {
-    for (const made of sources) {
+describe('X25519 from WebCrypto and from JavaScript, HKDF from WebCrypto and in place', () => {
+  const suites: HpkeOptions[] = (['webcrypto', 'portable'] as X25519Source[]).flatMap((x25519) => [{ x25519 }, { x25519, hkdf: hkdfInPlace }]);
+  test('interoperate both ways: keys made by any, sealed by any, open with any', async () => {
+    for (const made of suites) {
       const pair = parseKeyPair(JSON.parse(JSON.stringify(await generateKeyPair(1, made))));
-      for (const sealer of sources) {
+      for (const sealer of suites) {
         const box = await sealSeed(pair.config, seed, ctx, sealer);
-        for (const opener of sources) {
+        for (const opener of suites) {
           expect(await openSeed([pair], box, ctx, opener)).toEqual(seed);
           expect(await refusal(openSeed([pair], box, { ...ctx, round: 0 }, opener))).toBe('decrypt-failed');
         }

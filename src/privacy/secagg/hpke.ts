@@ -50,44 +50,75 @@ const INFO = utf8('shelfwise/secagg/v1 seed');
 /** Where X25519 comes from; by default the platform's WebCrypto when it works, else JavaScript. */
 export type X25519Source = 'webcrypto' | 'portable';
 
-const suites = new Map<X25519Source, Promise<CipherSuite>>();
+/** HPKE's HKDF-SHA256, for the KEM's shared secret and the key schedule. */
+export type HkdfFactory = () => HkdfSha256;
 
-function suiteOf(source: X25519Source): Promise<CipherSuite> {
-  let suite = suites.get(source);
+export interface HpkeOptions {
+  x25519?: X25519Source;
+  /** WebCrypto's HKDF unless given. The servers and the simulator's helper pass hkdf.ts's, computed
+   *  in place: WebCrypto spends most of an open on the round trips of its eight small HKDF steps.
+   *  The widget keeps WebCrypto's, so its download carries no hash code. Same bytes either way. */
+  hkdf?: HkdfFactory;
+}
+
+const suites = new Map<HkdfFactory | undefined, Map<X25519Source, Promise<CipherSuite>>>();
+
+function suiteOf(source: X25519Source, hkdf: HkdfFactory | undefined): Promise<CipherSuite> {
+  let bySource = suites.get(hkdf);
+  if (!bySource) suites.set(hkdf, (bySource = new Map()));
+  let suite = bySource.get(source);
   if (!suite) {
     suite = (async () => {
       const kem = source === 'webcrypto' ? new WebCryptoX25519() : new (await import('@hpke/dhkem-x25519')).DhkemX25519HkdfSha256();
-      return new CipherSuite({ kem, kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+      if (hkdf) withKemHkdf(kem, hkdf());
+      return new CipherSuite({ kem, kdf: hkdf ? hkdf() : new HkdfSha256(), aead: new Aes128Gcm() });
     })();
-    suites.set(source, suite);
+    bySource.set(source, suite);
   }
   return suite;
 }
 
-let detected: Promise<CipherSuite> | undefined;
+// RFC 9180 §4.1: the KEM's suite_id is "KEM" ‖ I2OSP(kem_id, 2).
+const KEM_SUITE_ID = Uint8Array.of(0x4b, 0x45, 0x4d, KEM_ID >> 8, KEM_ID & 0xff);
 
-/** The WebCrypto suite if a whole seal and open works with it here (some browsers lack X25519). */
-function suiteFor(source?: X25519Source): Promise<CipherSuite> {
-  if (source) return suiteOf(source);
+/** Gives an X25519 KEM (either of @hpke's) its HKDF. They take none as an argument and keep their
+ *  own in `_kdf`; hkdf.test.ts checks the result against RFC 9180's test vector, so a later @hpke
+ *  that keeps it elsewhere fails there, not in production. */
+function withKemHkdf(kem: object, kdf: HkdfSha256): void {
+  const held = kem as { _kdf?: unknown };
+  if (!('_kdf' in held)) throw new Error('HPKE: this X25519 KEM keeps no HKDF where expected');
+  kdf.init(KEM_SUITE_ID);
+  held._kdf = kdf;
+}
+
+let detected: Promise<X25519Source> | undefined;
+
+/** WebCrypto's X25519 if a whole seal and open works with it here (some browsers lack X25519). */
+function x25519Here(): Promise<X25519Source> {
   detected ??= (async () => {
     try {
-      const suite = await suiteOf('webcrypto');
+      const suite = await suiteOf('webcrypto', undefined);
       const pair = await suite.kem.generateKeyPair();
       const recipientKey = await suite.kem.deserializePrivateKey(await suite.kem.serializePrivateKey(pair.privateKey));
       const recipientPublicKey = await suite.kem.deserializePublicKey(await suite.kem.serializePublicKey(pair.publicKey));
       const sealed = await suite.seal({ recipientPublicKey }, new Uint8Array(1));
       await suite.open({ recipientKey, enc: sealed.enc }, sealed.ct);
-      return suite;
+      return 'webcrypto';
     } catch {
-      return suiteOf('portable');
+      return 'portable';
     }
   })();
   return detected;
 }
 
-export async function generateKeyPair(keyId: number, source?: X25519Source): Promise<HpkeKeyPair> {
+/** The cipher suite for `opts`. */
+export async function hpkeSuite(opts: HpkeOptions = {}): Promise<CipherSuite> {
+  return suiteOf(opts.x25519 ?? (await x25519Here()), opts.hkdf);
+}
+
+export async function generateKeyPair(keyId: number, opts?: HpkeOptions): Promise<HpkeKeyPair> {
   checkKeyId(keyId);
-  const suite = await suiteFor(source);
+  const suite = await hpkeSuite(opts);
   const pair = await suite.kem.generateKeyPair();
   const publicKey = new Uint8Array(await suite.kem.serializePublicKey(pair.publicKey));
   const privateKey = new Uint8Array(await suite.kem.serializePrivateKey(pair.privateKey));
@@ -120,24 +151,24 @@ export function parseKeyPair(json: unknown): HpkeKeyPair {
 /** The associated data: key id (u8) ‖ the report's canonical context (context.ts). */
 export const encodeAad = (keyId: number, ctx: ReportContext) => concat([u8(keyId), encodeContext(ctx)]);
 
-export async function sealSeed(config: HpkeConfig, seed: Uint8Array, ctx: ReportContext, source?: X25519Source): Promise<SealedSeed> {
+export async function sealSeed(config: HpkeConfig, seed: Uint8Array, ctx: ReportContext, opts?: HpkeOptions): Promise<SealedSeed> {
   if (seed.length !== SEED_BYTES) refuse('malformed', `a seed of ${seed.length} bytes, expected ${SEED_BYTES}`);
-  const suite = await suiteFor(source);
-  const recipientPublicKey = await suite.kem.deserializePublicKey(fromBase64url(config.publicKey, 'HPKE public key'));
+  const suite = await hpkeSuite(opts);
+  const recipientPublicKey = await publicKeyOf(suite, config.publicKey);
   const sealed = await suite.seal({ recipientPublicKey, info: INFO }, seed, encodeAad(config.keyId, ctx));
   return { keyId: config.keyId, enc: new Uint8Array(sealed.enc), ciphertext: new Uint8Array(sealed.ct) };
 }
 
 /** Opens a sealed seed with whichever of `keys` has its key id; every failure is a SecAggError:
  *  'unknown-key' for a key id not held, 'malformed' for wrong sizes, 'decrypt-failed' otherwise. */
-export async function openSeed(keys: readonly HpkeKeyPair[], sealed: SealedSeed, ctx: ReportContext, source?: X25519Source): Promise<Uint8Array> {
+export async function openSeed(keys: readonly HpkeKeyPair[], sealed: SealedSeed, ctx: ReportContext, opts?: HpkeOptions): Promise<Uint8Array> {
   const key = keys.find((k) => k.config.keyId === sealed.keyId);
   if (!key) return refuse('unknown-key', `HPKE key id ${sealed.keyId} is not one the helper holds`);
   if (sealed.enc.length !== ENC_BYTES) refuse('malformed', `an encapsulated key of ${sealed.enc.length} bytes, expected ${ENC_BYTES}`);
   if (sealed.ciphertext.length !== SEALED_SEED_BYTES) refuse('malformed', `a sealed seed of ${sealed.ciphertext.length} bytes, expected ${SEALED_SEED_BYTES}`);
   const aad = encodeAad(sealed.keyId, ctx);
   try {
-    const suite = await suiteFor(source);
+    const suite = await hpkeSuite(opts);
     const recipientKey = await recipientKeyOf(suite, key);
     return new Uint8Array(await suite.open({ recipientKey, enc: sealed.enc, info: INFO }, sealed.ciphertext, aad));
   } catch (err) {
@@ -146,7 +177,7 @@ export async function openSeed(keys: readonly HpkeKeyPair[], sealed: SealedSeed,
   }
 }
 
-// The helper opens one seed per report: deserialize each private key once (per X25519 source).
+// The helper opens one seed per report: deserialize each private key once (per suite).
 // (CryptoKeyPair by its shape: Node's type declarations, which the tools compile with, lack the name.)
 type RecipientKey = { privateKey: CryptoKey; publicKey: CryptoKey };
 const recipientKeys = new WeakMap<CipherSuite, WeakMap<HpkeKeyPair, Promise<RecipientKey>>>();
@@ -163,6 +194,24 @@ function recipientKeyOf(suite: CipherSuite, key: HpkeKeyPair): Promise<Recipient
     cache.set(key, pair);
   }
   return pair;
+}
+
+// A device seals once per round, the simulator once per simulated device: import each published
+// key once per suite. Keys rotate rarely; the bound only keeps a long-lived process from growing.
+const publicKeys = new WeakMap<CipherSuite, Map<string, Promise<CryptoKey>>>();
+
+function publicKeyOf(suite: CipherSuite, publicKey: string): Promise<CryptoKey> {
+  let cache = publicKeys.get(suite);
+  if (!cache) publicKeys.set(suite, (cache = new Map()));
+  let key = cache.get(publicKey);
+  if (!key) {
+    if (cache.size >= 8) cache.clear();
+    key = suite.kem.deserializePublicKey(fromBase64url(publicKey, 'HPKE public key'));
+    // A key that failed to import is not kept: the next seal tries again and reports its own error.
+    key.catch(() => cache.delete(publicKey));
+    cache.set(publicKey, key);
+  }
+  return key;
 }
 
 function checkKeyId(keyId: unknown): asserts keyId is number {

@@ -11,7 +11,7 @@
 import { concat, u32, u8, utf8 } from './bytes';
 import { encodeContext, type ReportContext } from './context';
 import { refuse } from './errors';
-import { fromBytes, shareBytes, type Width } from './ring';
+import { asRing, shareBytes, type Width } from './ring';
 
 export const SEED_BYTES = 32;
 const SALT = utf8('shelfwise/secagg/v1 prg');
@@ -19,7 +19,7 @@ const COUNTER = new Uint8Array(16);
 
 /** The PRG's output for `seed`: `length` uniform elements of Z_2^w. */
 export async function expand(seed: Uint8Array, length: number, width: Width, ctx: ReportContext): Promise<Uint32Array> {
-  return fromBytes(await expandBytes(seed, length, width, ctx), width);
+  return asRing(await expandBytes(seed, length, width, ctx), width);
 }
 
 /** The same stream as little-endian bytes, w/8 per element. */
@@ -29,6 +29,14 @@ export async function expandBytes(seed: Uint8Array, length: number, width: Width
   const info = concat([u8(width), u32(length), encodeContext(ctx)]);
   const ikm = await crypto.subtle.importKey('raw', Uint8Array.from(seed), 'HKDF', false, ['deriveKey']);
   const key = await crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info }, ikm, { name: 'AES-CTR', length: 128 }, false, ['encrypt']);
-  const zeros = new Uint8Array(shareBytes(length, width));
-  return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CTR', counter: COUNTER, length: 64 }, key, zeros));
+  return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CTR', counter: COUNTER, length: 64 }, key, zeros(shareBytes(length, width))));
+}
+
+// The key stream is the encryption of zeros: one buffer of them serves every expansion (WebCrypto
+// reads it and never writes it), instead of a new share-sized buffer each time.
+let zeroBuffer = new Uint8Array(0);
+
+function zeros(n: number): Uint8Array<ArrayBuffer> {
+  if (zeroBuffer.length < n) zeroBuffer = new Uint8Array(n);
+  return zeroBuffer.subarray(0, n);
 }

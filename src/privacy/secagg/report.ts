@@ -22,9 +22,9 @@ import { l2norm, MAX_CODE } from '../fixed-point';
 import { concat, fromHex, Reader, toHex, u16, u32, u8 } from './bytes';
 import { checkContext, REPORT_ID_BYTES, type ReportContext } from './context';
 import { refuse } from './errors';
-import { ENC_BYTES, openSeed, parseConfig, SEALED_SEED_BYTES, sealSeed, type HpkeConfig, type HpkeKeyPair, type SealedSeed } from './hpke';
+import { ENC_BYTES, openSeed, parseConfig, SEALED_SEED_BYTES, sealSeed, type HpkeConfig, type HpkeKeyPair, type HpkeOptions, type SealedSeed } from './hpke';
 import { expand } from './prg';
-import { checkWidth, shareBytes, toBytes, type Width } from './ring';
+import { asBytes, checkWidth, shareBytes, type Width } from './ring';
 import { split } from './shares';
 
 // A device loads this module alone for a report, HPKE with it in one chunk (its warm-up seals).
@@ -54,7 +54,7 @@ export interface ReportInput {
 }
 
 /** Everything the device uploads, built once: keep it and resend it unchanged until acknowledged. */
-export async function buildReport(input: ReportInput): Promise<Report> {
+export async function buildReport(input: ReportInput, hpke?: HpkeOptions): Promise<Report> {
   checkWidth(input.width);
   checkSensitivity(input.update);
   const config = parseConfig(input.helperConfig);
@@ -65,9 +65,9 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   };
   checkContext(ctx);
   const { helperSeed, leaderShare } = await split(input.update, input.width, ctx);
-  const sealedSeed = await sealSeed(config, helperSeed, ctx);
+  const sealedSeed = await sealSeed(config, helperSeed, ctx, hpke);
   helperSeed.fill(0);
-  return { ...ctx, width: input.width, length: input.update.length, leaderShare: toBytes(leaderShare, input.width), sealedSeed };
+  return { ...ctx, width: input.width, length: input.update.length, leaderShare: asBytes(leaderShare, input.width), sealedSeed };
 }
 
 export function encodeReport(r: Report): Uint8Array {
@@ -155,10 +155,10 @@ function utf8Text(bytes: Uint8Array): string {
 }
 
 /** The helper's side of one report: open its seed and expand it to the helper's share. */
-export async function helperShare(keys: readonly HpkeKeyPair[], r: Pick<Report, 'round' | 'modelVersion' | 'reportId' | 'width' | 'length' | 'sealedSeed'>): Promise<Uint32Array> {
+export async function helperShare(keys: readonly HpkeKeyPair[], r: Pick<Report, 'round' | 'modelVersion' | 'reportId' | 'width' | 'length' | 'sealedSeed'>, hpke?: HpkeOptions): Promise<Uint32Array> {
   checkWidth(r.width);
   const ctx = { round: r.round, modelVersion: r.modelVersion, reportId: r.reportId };
-  const seed = await openSeed(keys, r.sealedSeed, ctx);
+  const seed = await openSeed(keys, r.sealedSeed, ctx, hpke);
   try {
     return await expand(seed, r.length, r.width, ctx);
   } finally {

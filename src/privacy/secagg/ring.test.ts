@@ -94,6 +94,24 @@ describe('ring arithmetic', () => {
       const viaBytes = a.slice();
       addBytesInto(viaBytes, toBytes(b, width), width);
       expect(viaBytes).toEqual(viaVectors);
+      // A report's share starts at an odd offset of the body: unaligned bytes read the same.
+      const body = new Uint8Array(3 + b.length * (width >> 3));
+      body.set(toBytes(b, width), 3);
+      const viaBody = a.slice();
+      addBytesInto(viaBody, body.subarray(3), width);
+      expect(viaBody).toEqual(viaVectors);
+      expect(fromBytes(body.subarray(3), width)).toEqual(b);
+    }
+  });
+
+  test('the wire form and the vector read back from it are copies, never views of their input', () => {
+    for (const width of WIDTHS) {
+      const v = Uint32Array.of(1, 2, 3, 4);
+      const bytes = toBytes(v, width);
+      const back = fromBytes(bytes, width);
+      v[0] = 9;
+      back[1] = 9;
+      expect(fromBytes(bytes, width)).toEqual(Uint32Array.of(1, 2, 3, 4));
     }
   });
 

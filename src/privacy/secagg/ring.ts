@@ -87,27 +87,28 @@ export function toSigned(v: Uint32Array, width: Width): Int32Array {
   return out;
 }
 
+// On a little-endian platform (every browser and Node build in use) a 32-bit share's wire form is
+// its memory. Where a caller hands its buffer over, asRing and asBytes reuse it: a report is built
+// and summed with no copy of the share beyond the one the wire needs, which matters for the helper
+// and the simulator (each share is 338 KB at Beauty's size, and allocation drives the GC there).
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** The wire form: each coordinate as w/8 little-endian bytes. */
 export function toBytes(v: Uint32Array, width: Width): Uint8Array {
   const k = width >> 3;
   const out = new Uint8Array(v.length * k);
-  // The widths in use, unrolled: the general loop is 3× slower.
+  if (k === 4) {
+    const dv = new DataView(out.buffer);
+    for (let i = 0, at = 0; i < v.length; i++, at += 4) dv.setUint32(at, v[i], true);
+    return out;
+  }
+  // 24 bits, unrolled: the general loop is 3× slower.
   if (k === 3) {
     for (let i = 0, at = 0; i < v.length; i++, at += 3) {
       const x = v[i];
       out[at] = x;
       out[at + 1] = x >>> 8;
       out[at + 2] = x >>> 16;
-    }
-    return out;
-  }
-  if (k === 4) {
-    for (let i = 0, at = 0; i < v.length; i++, at += 4) {
-      const x = v[i];
-      out[at] = x;
-      out[at + 1] = x >>> 8;
-      out[at + 2] = x >>> 16;
-      out[at + 3] = x >>> 24;
     }
     return out;
   }
@@ -118,6 +119,11 @@ export function toBytes(v: Uint32Array, width: Width): Uint8Array {
   return out;
 }
 
+/** toBytes for a caller that gives `v` up: the result may be `v`'s own memory. */
+export function asBytes(v: Uint32Array, width: Width): Uint8Array {
+  return width === 32 && LITTLE_ENDIAN ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : toBytes(v, width);
+}
+
 export function fromBytes(bytes: Uint8Array, width: Width): Uint32Array {
   const k = width >> 3;
   if (bytes.length % k !== 0) refuse('wrong-size', `a share of ${bytes.length} bytes is not a whole number of ${width}-bit values`);
@@ -126,15 +132,22 @@ export function fromBytes(bytes: Uint8Array, width: Width): Uint32Array {
   return out;
 }
 
+/** fromBytes for a caller that gives `bytes` up: the result may be their own memory. */
+export function asRing(bytes: Uint8Array, width: Width): Uint32Array {
+  const aligned = bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0;
+  return width === 32 && LITTLE_ENDIAN && aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : fromBytes(bytes, width);
+}
+
 /** acc += the share in `bytes` (mod 2^w): the leader sums stored shares without decoding each. */
 export function addBytesInto(acc: Uint32Array, bytes: Uint8Array, width: Width): void {
   const k = width >> 3;
   if (bytes.length !== acc.length * k) refuse('wrong-size', `a share of ${bytes.length} bytes, expected ${acc.length * k} (${acc.length} × ${width} bits)`);
   const mask = ringMask(width);
   if (k === 4) {
-    for (let i = 0, at = 0; i < acc.length; i++, at += 4) {
-      acc[i] = acc[i] + (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24));
-    }
+    // A DataView reads a report's share where it lies (at any offset) without a copy; a
+    // Uint32Array store reduces mod 2^32.
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0, at = 0; i < acc.length; i++, at += 4) acc[i] = acc[i] + dv.getUint32(at, true);
     return;
   }
   if (k === 3) {
