@@ -66,6 +66,16 @@ afterEach(() => {
 });
 
 describe('runSlot', () => {
+  test('the shelf is measured from when its candidates are in hand: waiting for the dismissed list counts', async () => {
+    const { deps } = harness({ visible: vi.fn((c: Candidate[]) => after(40, c)), rank: vi.fn((_k: string, c: Candidate[]) => after(10, c)) });
+    const t0 = performance.now();
+    const handle = runSlot(slotElement({ shelfwiseSlot: 'home' }, inline('a', 'b')), deps);
+    await vi.advanceTimersByTimeAsync(50);
+    await handle.done;
+    expect(deps.shown).toHaveBeenCalledWith('home', 'model', t0);
+    expect(performance.now() - t0).toBe(50);
+  });
+
   test("'model': a ranking within the budget orders the shelf, cut to the slot's count", async () => {
     const { deps, renders } = harness({ rank: vi.fn((_k: string, c: Candidate[]) => after(300, c.slice().reverse())) });
     const el = slotElement({ shelfwiseSlot: 'home', shelfwiseCount: '2', shelfwiseTitle: 'For you' }, inline('a', 'b', 'c'));

@@ -106,15 +106,17 @@ export function runSlot(el: HTMLElement, deps: SlotDeps): SlotHandle {
     ...(error ? { error } : {}),
   });
   const done = (async (): Promise<SlotStatus> => {
+    // When the candidates are in hand: what the shopper then waits for is the widget's doing.
+    let arrived: number;
     try {
       const offered = inlineCandidates(el) ?? (deps.endpoint ? await fetchCandidates(deps.endpoint, spec, deps.limit) : []);
+      arrived = performance.now();
       // A cross-sell shelf never offers what it is to go with (what is in the cart already).
       server = await deps.visible(offered.filter((c) => !spec.contextItems.includes(c.item_id)));
     } catch (err) {
       deps.clear(el);
       return status('error', [], err instanceof Error ? err.message : String(err));
     }
-    const arrived = performance.now();
     if (!server.length) {
       deps.clear(el);
       return status('empty', []);
