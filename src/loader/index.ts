@@ -10,6 +10,7 @@ import { createApi, dataLayerHandler } from './commands';
 import { readConfig } from './config';
 import { createConsent } from './consent';
 import { createLazy, deleteDatabase } from './lazy';
+import { openEarly } from './early-open';
 import { clearOutbox } from './outbox';
 import { createRecording } from './recording';
 import { runSlot, type UiModule } from './slot';
@@ -53,7 +54,10 @@ function main(script: HTMLScriptElement | null): void {
   const session = webStorage('sessionStorage');
   const { warn, list: warnings } = createWarnings();
   const lazy = createLazy({
-    openStore: () => load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME })),
+    openStore: () => {
+      const early = openEarly(window.indexedDB, DB_NAME);
+      return load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME, early }));
+    },
     openPage: (store) =>
       load<RankModule>(chunkUrl(cfg.base, 'rank')).then((m) =>
         m.createPage({

@@ -127,7 +127,11 @@ export function createPage(opts: PageOptions, afterShelvesPart: () => Promise<Af
       // A cross-sell shelf: complements of its context items, never more of the same.
       const mask = complementMask(items, history, context);
       const offered = new Set(candidates.filter((_, i) => mask[i]));
-      return orderByScores(candidates, scores).filter((c) => offered.has(c));
+      const order = orderByScores(candidates, scores).filter((c) => offered.has(c));
+      // Each shelf renders in a task of its own: the shelves one store read answers would otherwise
+      // render in that read's task, with the read and their scoring (over 50 ms on a slow machine).
+      await nextTask();
+      return order;
     },
     async cached(key, candidates) {
       const kept = await (await opts.store()).getState<{ scores: Record<string, number> }>(scoresKey(key));

@@ -1,5 +1,6 @@
-import { openDB } from 'idb';
+import { openDB, wrap } from 'idb';
 import { DB_VERSION, upgrade, type DB } from './schema';
+import type { EarlyConnection } from './store';
 
 const storeError = (why: string) => new Error(`shelfwise store: ${why}`);
 
@@ -20,7 +21,7 @@ export interface Connection {
  *    fails once with the browser's InvalidStateError; retrying it is not worth its bytes.
  *  - Our own open being blocked by a connection that does not give way (a foreign or frozen one):
  *    nothing to do but wait; the open completes when that connection closes. */
-export function connect(name: string, afterOpen: (db: DB) => Promise<void>): Connection {
+export function connect(name: string, early: Promise<EarlyConnection | null> | null, afterOpen: (db: DB) => Promise<void>): Connection {
   let current: Promise<DB> | null = null;
   let gone: Error | null = null;
 
@@ -30,16 +31,39 @@ export function connect(name: string, afterOpen: (db: DB) => Promise<void>): Con
     current = null;
   };
 
+  /** The early connection, if it can serve: ours from now on, with the handlers openDB would set. */
+  const adopt = async (pending: Promise<EarlyConnection | null>): Promise<DB | null> => {
+    const got = await pending.catch(() => null);
+    if (got?.deleted) {
+      drop(storeError('the database was deleted'));
+      throw gone;
+    }
+    const db = got?.db;
+    if (!db) return null;
+    if (db.name !== name || db.version !== DB_VERSION) {
+      db.close();
+      return null;
+    }
+    db.onversionchange = (event) => {
+      db.close();
+      drop(event.newVersion === null ? storeError('the database was deleted') : null);
+    };
+    db.onclose = () => drop(null);
+    try {
+      // Closed already (another tab's upgrade or a deletion reached it first): not usable.
+      db.transaction('events', 'readonly').abort();
+    } catch {
+      return null;
+    }
+    return wrap(db) as DB;
+  };
+
   const open = (): Promise<DB> => {
-    const opening = openDB(name, DB_VERSION, {
-      upgrade,
-      blocking(_current, next, event) {
-        // Close the very connection asked, even if our bookkeeping has moved on to a newer one.
-        (event.target as IDBDatabase).close();
-        drop(next === null ? storeError('the database was deleted') : null);
-      },
-      terminated: () => drop(null),
-    }).then(async (db) => {
+    const pending = early;
+    early = null; // used once: a reopen opens anew
+    // Without an early connection the open is asked at once, as before: a deletion asked after it
+    // is then served after it (IndexedDB serves requests in order).
+    const opening = (pending ? adopt(pending).then((db) => db ?? fresh()) : fresh()).then(async (db) => {
       try {
         await afterOpen(db);
       } catch (error) {
@@ -54,6 +78,17 @@ export function connect(name: string, afterOpen: (db: DB) => Promise<void>): Con
     });
     return opening;
   };
+
+  const fresh = (): Promise<DB> =>
+    openDB(name, DB_VERSION, {
+      upgrade,
+      blocking(_current, next, event) {
+        // Close the very connection asked, even if our bookkeeping has moved on to a newer one.
+        (event.target as IDBDatabase).close();
+        drop(next === null ? storeError('the database was deleted') : null);
+      },
+      terminated: () => drop(null),
+    });
 
   const get = (): Promise<DB> => (gone ? Promise.reject(gone) : (current ??= open()));
 

@@ -18,6 +18,15 @@ export interface StoreOptions {
   maxDismissed?: number;
   /** Clock for ages (tests). Default Date.now. */
   now?: () => number;
+  /** A connection the page opened while this code downloaded (src/loader/early-open.ts), used if
+   *  it is to this database at this schema version and still open; otherwise the store opens its own. */
+  early?: Promise<EarlyConnection | null>;
+}
+
+export interface EarlyConnection {
+  db: IDBDatabase;
+  /** The database was deleted while the page held the connection: the store must not recreate it. */
+  deleted: boolean;
 }
 
 export interface RecentOptions {
@@ -100,7 +109,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
 
   const cutoff = () => now() - maxAgeDays * DAY_MS;
   // A dismissal is kept as long as an event would be: the same age limit, and a bounded list.
-  const conn = connect(dbName, (db) =>
+  const conn = connect(dbName, opts.early ?? null, (db) =>
     inTxOf(db, ['events', 'dismissed'], 'readwrite', (tx) =>
       Promise.all([enforceBounds(tx.objectStore('events'), maxEvents, cutoff()), enforceBounds(tx.objectStore('dismissed'), maxDismissed, cutoff())]).then(() => {}),
     ),
