@@ -155,8 +155,9 @@ test('after a dismissal, items of the same brand or subcategory move down on the
   }
   const mean = shifts.reduce((a, b) => a + b, 0) / shifts.length;
   console.log(`items like a dismissed one: mean move ${mean.toFixed(2)} places down over ${shifts.length}`);
-  // Idle time after the shelves fitted γ on the device, with the dismissals as strong negatives.
-  expect((await personalState(page)).at).toBeGreaterThan(0);
+  // Idle time after the shelves fits γ on the device, with the dismissals as strong negatives (on a
+  // slow machine, after the last page's shelves: the worker had no time on the pages before).
+  await expect.poll(async () => (await personalState(page)).at, { timeout: 60_000 }).toBeGreaterThan(0);
   expect(shifts.length).toBeGreaterThan(5);
   expect(mean).toBeGreaterThan(0);
 });

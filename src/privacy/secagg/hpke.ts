@@ -56,7 +56,7 @@ export type HkdfFactory = () => HkdfSha256;
 export interface HpkeOptions {
   x25519?: X25519Source;
   /** WebCrypto's HKDF unless given. The servers and the simulator's helper pass hkdf.ts's, computed
-   *  in place: WebCrypto spends most of an open on the round trips of its eight small HKDF steps.
+   *  in place: WebCrypto spends most of an open on the round trips of its six small HKDF steps.
    *  The widget keeps WebCrypto's, so its download carries no hash code. Same bytes either way. */
   hkdf?: HkdfFactory;
 }
