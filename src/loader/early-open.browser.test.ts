@@ -8,9 +8,16 @@ import { databaseNames, ev, uniqueDbName } from '../store/test-utils';
 import { openEarly } from './early-open';
 
 describe('openEarly', () => {
+  it('never throws: a page whose IndexedDB cannot be reached gets null', async () => {
+    const unreachable = () => {
+      throw new DOMException('no storage here', 'SecurityError');
+    };
+    expect(await openEarly(unreachable, uniqueDbName())).toBeNull();
+  });
+
   it('creates no database where there is none: the store creates it', async () => {
     const dbName = uniqueDbName();
-    const early = openEarly(indexedDB, dbName);
+    const early = openEarly(() => indexedDB, dbName);
     expect(await early).toBeNull();
     expect(await databaseNames()).not.toContain(dbName);
     const store = await openStore({ dbName, early });
@@ -22,7 +29,7 @@ describe('openEarly', () => {
   it('the store adopts an open connection to its database: it reads, writes and closes it', async () => {
     const dbName = uniqueDbName();
     (await openStore({ dbName })).close();
-    const early = openEarly(indexedDB, dbName);
+    const early = openEarly(() => indexedDB, dbName);
     const db = (await early)?.db;
     expect(db?.name).toBe(dbName);
     const store = await openStore({ dbName, early });
@@ -37,7 +44,7 @@ describe('openEarly', () => {
   it('a deletion is not blocked by the early connection, adopted or not, and the store then refuses', async () => {
     const dbName = uniqueDbName();
     (await openStore({ dbName })).close();
-    const waiting = openEarly(indexedDB, dbName);
+    const waiting = openEarly(() => indexedDB, dbName);
     await waiting;
     await deleteStore(dbName);
     expect(await databaseNames()).not.toContain(dbName);
@@ -46,7 +53,7 @@ describe('openEarly', () => {
     expect(await databaseNames()).not.toContain(dbName);
 
     (await openStore({ dbName })).close();
-    const early = openEarly(indexedDB, dbName);
+    const early = openEarly(() => indexedDB, dbName);
     const store = await openStore({ dbName, early });
     await deleteStore(dbName);
     await expect(store.count()).rejects.toThrow(/deleted/);
@@ -55,7 +62,7 @@ describe('openEarly', () => {
   it('a connection closed before the store took it is replaced by the store’s own', async () => {
     const dbName = uniqueDbName();
     (await openStore({ dbName })).close();
-    const early = openEarly(indexedDB, dbName);
+    const early = openEarly(() => indexedDB, dbName);
     (await early)!.db.close();
     const store = await openStore({ dbName, early });
     await store.add([ev('view_item', 'a', Date.now())]);

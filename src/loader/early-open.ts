@@ -8,10 +8,11 @@
 import type { EarlyConnection } from '../store';
 
 /** The open connection, or null where there is no database yet or the open fails. Never throws. */
-export function openEarly(idb: IDBFactory | undefined, name: string): Promise<EarlyConnection | null> {
+export function openEarly(idb: () => IDBFactory, name: string): Promise<EarlyConnection | null> {
   return new Promise((resolve) => {
     try {
-      const req = idb!.open(name);
+      // Reading `indexedDB` can itself throw (some sandboxed frames): inside the try.
+      const req = idb().open(name);
       req.onupgradeneeded = () => req.transaction?.abort();
       req.onsuccess = () => {
         const early: EarlyConnection = { db: req.result, deleted: false };

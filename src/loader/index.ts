@@ -55,7 +55,7 @@ function main(script: HTMLScriptElement | null): void {
   const { warn, list: warnings } = createWarnings();
   const lazy = createLazy({
     openStore: () => {
-      const early = openEarly(window.indexedDB, DB_NAME);
+      const early = openEarly(() => indexedDB, DB_NAME);
       return load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME, early }));
     },
     openPage: (store) =>
