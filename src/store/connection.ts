@@ -30,12 +30,18 @@ export function connect(name: string, early: Promise<EarlyConnection | null> | n
     current?.then((db) => db.close(), () => {});
     current = null;
   };
+  // Another tab's upgrade (`next` its version) or a deletion (null): close the very connection
+  // asked, even if our bookkeeping has moved on to a newer one.
+  const giveWay = (db: IDBDatabase, next: number | null): void => {
+    db.close();
+    drop(next === null ? storeError('the database was deleted') : null);
+  };
 
   /** The early connection, if it can serve: ours from now on, with the handlers openDB would set. */
   const adopt = async (pending: Promise<EarlyConnection | null>): Promise<DB | null> => {
     const got = await pending.catch(() => null);
     if (got?.deleted) {
-      drop(storeError('the database was deleted'));
+      giveWay(got.db, null);
       throw gone;
     }
     const db = got?.db;
@@ -44,10 +50,7 @@ export function connect(name: string, early: Promise<EarlyConnection | null> | n
       db.close();
       return null;
     }
-    db.onversionchange = (event) => {
-      db.close();
-      drop(event.newVersion === null ? storeError('the database was deleted') : null);
-    };
+    db.onversionchange = (event) => giveWay(db, event.newVersion);
     db.onclose = () => drop(null);
     try {
       // Closed already (another tab's upgrade or a deletion reached it first): not usable.
@@ -82,11 +85,7 @@ export function connect(name: string, early: Promise<EarlyConnection | null> | n
   const fresh = (): Promise<DB> =>
     openDB(name, DB_VERSION, {
       upgrade,
-      blocking(_current, next, event) {
-        // Close the very connection asked, even if our bookkeeping has moved on to a newer one.
-        (event.target as IDBDatabase).close();
-        drop(next === null ? storeError('the database was deleted') : null);
-      },
+      blocking: (_current, next, event) => giveWay(event.target as IDBDatabase, next),
       terminated: () => drop(null),
     });
 
