@@ -7,6 +7,7 @@ import type { ItemCodes } from '../../src/model/plain/features';
 import { makeTrainArrays } from '../../src/model/train/train-batch';
 import { batchTensors, itemTensors } from '../../src/model/network';
 import { collisionMask, nextItemLoss, type ObjectiveInputs } from '../../src/model/train/objective';
+import { CATALOG_TABLES } from '../../src/model/plain/federated-weights';
 import { createWeights, weightSpecs, type Weights } from '../../src/model/weights';
 import { pickCodes } from './catalog-tensors';
 import { rankFull } from './full-rank';
@@ -141,6 +142,8 @@ async function runEpoch(
 ): Promise<number> {
   let total = 0;
   let steps = 0;
+  // Training the dense weights alone (the federated reference), the negatives are constants.
+  const catalogFixed = !!opts.trainable && !CATALOG_TABLES.some((t) => opts.trainable!.includes(t));
   const batches = lengthBatches(train, opts.batchSize, cfg.maxLen, random);
   for (const batch of batches) {
     (optimizer as unknown as { learningRate: number }).learningRate = schedule(steps / batches.length);
@@ -148,7 +151,7 @@ async function runEpoch(
     // Dropout masks from the run's seed too: the same command trains the same model.
     const dropout = { rate: opts.dropout, seed: Math.floor(random() * 2 ** 31) };
     const vars = opts.trainable?.map((n) => w[n]);
-    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), dropout), true, vars);
+    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), dropout, undefined, catalogFixed), true, vars);
     total += (await loss!.data())[0];
     loss!.dispose();
     steps++;

@@ -42,35 +42,41 @@ function sharedMatMul(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
   return tf.reshape(out, [...shape.slice(0, -1), w.shape[1] as number]);
 }
 
+// A pass differentiates by the probes alone: the shared weights are constants to it, so they are
+// closed over rather than passed as inputs, and no gradient of theirs is computed (a custom
+// gradient computes all of its inputs' gradients, needed or not).
+
 // The probe's gradient is x_cᵀ·dy_c for each client c: a batched product, while the forward pass
-// and the gradients of x and of the shared matrix stay single matrix products.
-const probedMatMul = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, _probe: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: sharedMatMul(x, w),
-    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => {
-      const [rows, din, dout] = [sx.size / sw.shape[0]!, sw.shape[0]!, sw.shape[1]!];
-      const shared = matMul(tf.transpose(tf.reshape(sx, [rows, din])), tf.reshape(dy, [rows, dout]));
-      return [sharedMatMul(dy, tf.transpose(sw)), shared, matMul(tf.transpose(sx, [0, 2, 1]), dy)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, probe: tf.Tensor) => tf.Tensor;
+// and the gradient of x stay single matrix products.
+function probedMatMul(x: tf.Tensor, w: tf.Tensor, probe: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad(((x: tf.Tensor, _probe: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([x]);
+    return {
+      value: sharedMatMul(x, w),
+      gradFunc: (dy: tf.Tensor, [sx]: tf.Tensor[]) => [sharedMatMul(dy, tf.transpose(w)), matMul(tf.transpose(sx, [0, 2, 1]), dy)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, probe: tf.Tensor) => tf.Tensor;
+  return f(x, probe);
+}
 
 // Rows read from the shared table; their gradient lands in each client's own copy of it.
-const probedRows = tf.customGrad(((table: tf.Tensor, probe: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+function probedRows(table: tf.Tensor, probe: tf.Tensor, ids: tf.Tensor1D): tf.Tensor2D {
   const [clients, R] = probe.shape as number[];
-  const n = ids.shape[0] as number;
+  const n = ids.shape[0];
   if (n % clients !== 0) throw new Error(`probed rows: ${n} rows do not split evenly between ${clients} clients`);
-  const offsets = new Int32Array(n);
-  for (let i = 0; i < n; i++) offsets[i] = Math.floor(i / (n / clients)) * R;
-  const own = tf.reshape(tf.add(ids, tf.tensor1d(offsets, 'int32')), [-1, 1]);
-  save([tf.reshape(ids, [-1, 1]), own]);
-  return {
-    value: tf.gatherND(table, tf.reshape(ids, [-1, 1])),
-    gradFunc: (dy: tf.Tensor, [shared, perClient]: tf.Tensor[]) => {
-      const width = table.shape.slice(1);
-      const rows = tf.reshape(dy, [n, ...width]);
-      return [tf.scatterND(shared, rows, table.shape), tf.reshape(tf.scatterND(perClient, rows, [clients * R, ...width]), probe.shape), tf.zerosLike(ids)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (table: tf.Tensor, probe: tf.Tensor, ids: tf.Tensor1D) => tf.Tensor2D;
+  const f = tf.customGrad(((_probe: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+    const offsets = new Int32Array(n);
+    for (let i = 0; i < n; i++) offsets[i] = Math.floor(i / (n / clients)) * R;
+    const own = tf.reshape(tf.add(ids, tf.tensor1d(offsets, 'int32')), [-1, 1]);
+    save([own]);
+    return {
+      value: tf.gatherND(table, tf.reshape(ids, [-1, 1])),
+      gradFunc: (dy: tf.Tensor, [perClient]: tf.Tensor[]) => {
+        const width = table.shape.slice(1);
+        const rows = tf.reshape(dy, [n, ...width]);
+        return [tf.reshape(tf.scatterND(perClient, rows, [clients * R, ...width]), probe.shape), tf.zerosLike(ids)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (probe: tf.Tensor, ids: tf.Tensor1D) => tf.Tensor2D;
+  return f(probe, ids);
+}

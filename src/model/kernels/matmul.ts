@@ -26,3 +26,14 @@ export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
 export function matMulBT<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
   return product(a, swapLast(b)) as T;
 }
+
+/** a·bᵀ where b is a constant of the differentiation: only a's gradient is computed (a custom
+ *  gradient computes every input's, asked for or not, and b's is as costly as a's). */
+export function matMulBTConstant<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
+  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    // Saved, since a pass disposes of its intermediate tensors before the gradient runs.
+    save([b]);
+    return { value: tf.matMul(x, swapLast(b)), gradFunc: (dy: tf.Tensor, [sb]: tf.Tensor[]) => [tf.matMul(dy, sb)] };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return f(a) as T;
+}

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../plain/config';
 import { encode, itemBias, itemVectors, type BatchTensors, type Dropout, type ItemTensors } from '../network';
 import { embed } from '../kernels/embed';
-import { matMulBT } from '../kernels/matmul';
+import { matMulBT, matMulBTConstant } from '../kernels/matmul';
+import { CATALOG_TABLES } from '../plain/federated-weights';
 import { logSumExpLast } from '../kernels/logsumexp';
 import type { Weights } from '../weights';
 import type { Probes } from '../kernels/client-axis';
@@ -29,12 +30,15 @@ export function nextItemLoss(
   x: ObjectiveInputs,
   dropout: Dropout,
   personal?: tf.Tensor2D,
+  /** The catalog tables are not being trained: the negatives' vectors are constants. */
+  catalogFixed = false,
 ): tf.Scalar {
   const states = tf.reshape(encode(w, cfg, x.inputs, dropout), [-1, cfg.dim]) as tf.Tensor2D;
   let h = embed(states, x.slots);
   if (personal) h = tf.add(h, personal);
   const pos = tf.add(tf.sum(tf.mul(h, itemVectors(w, x.targets)), 1, true), tf.expandDims(itemBias(w, x.targets), 1));
-  let neg = tf.add(tf.add(matMulBT(h, itemVectors(w, x.negatives)), itemBias(w, x.negatives)), x.collisions);
+  const product = catalogFixed ? matMulBTConstant : matMulBT;
+  let neg = tf.add(tf.add(product(h, itemVectors(w, x.negatives)), itemBias(w, x.negatives)), x.collisions);
   if (x.negativeLogQ) neg = tf.sub(neg, x.negativeLogQ);
   return tf.mean(targetLoss(pos, neg)) as tf.Scalar;
 }
@@ -66,7 +70,9 @@ export function clientsLoss(w: Weights, cfg: ModelConfig, x: ClientObjectiveInpu
   const pos = tf.add(tf.sum(tf.mul(h, targets), 2, true), tf.reshape(itemBias(w, x.targets, probes), [C, L, 1]));
   const negatives = tf.reshape(itemVectors(w, x.negatives, probes), [C, N, cfg.dim]);
   const prior = tf.reshape(tf.sub(itemBias(w, x.negatives, probes), tf.reshape(x.negativeLogQ, [-1])), [C, 1, N]);
-  const neg = tf.add(tf.add(matMulBT(h, negatives), prior), x.collisions);
+  // Differentiated by probes that leave the catalog tables out, the negatives are constants.
+  const product = probes && !CATALOG_TABLES.some((t) => probes[t]) ? matMulBTConstant : matMulBT;
+  const neg = tf.add(tf.add(product(h, negatives), prior), x.collisions);
   return tf.sum(tf.mul(tf.reshape(targetLoss(pos, neg), [C, L]), x.slotWeights)) as tf.Scalar;
 }
 
