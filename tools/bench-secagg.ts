@@ -17,6 +17,7 @@ import { DiscreteGaussian, noiseSigma, squared } from '../src/privacy/secagg/dis
 import { hkdfInPlace } from '../src/privacy/secagg/hkdf';
 import { generateKeyPair, openSeed, sealSeed, type X25519Source } from '../src/privacy/secagg/hpke';
 import { expandBytes } from '../src/privacy/secagg/prg';
+import { nativeKeyStream } from '../server/fl/key-stream';
 import { buildReport, encodeReport, helperShare, parseReport } from '../src/privacy/secagg/report';
 import { addBytesInto, addInto, ringWidth, shareBytes, type Width } from '../src/privacy/secagg/ring';
 
@@ -63,7 +64,8 @@ async function prgRows(runs: number): Promise<Row[]> {
     const bytes = shareBytes(d, width);
     const info = concat([u8(width), u32(d), encodeContext(CTX)]);
     const candidates: [string, () => unknown][] = [
-      ['PRG AES-128-CTR (WebCrypto, chosen)', () => expandBytes(seed, d, width, CTX)],
+      ['PRG AES-128-CTR (WebCrypto, chosen; the device)', () => expandBytes(seed, d, width, CTX)],
+      ['PRG AES-128-CTR (Node crypto, same bytes; the helper)', () => expandBytes(seed, d, width, CTX, nativeKeyStream)],
       ['PRG ChaCha20 (@noble/ciphers)', () => chacha20(hkdf(sha256, seed, utf8('bench prg'), info, 32), new Uint8Array(12), new Uint8Array(bytes))],
       ['PRG TurboSHAKE128 (@noble/hashes)', () => turboshake128(concat([info, seed]), { dkLen: bytes, D: 0x0b })],
     ];
@@ -118,8 +120,8 @@ async function reportRows(runs: number): Promise<Row[]> {
       const sum = new Uint32Array(d);
       const leader = await timed(runs, () => addBytesInto(sum, parseReport(wire, expected).leaderShare, width));
       rows.push({ what: 'leader: parse + add a report', d, width, ...leader, note: `${(1000 / leader.medianMs).toFixed(0)} reports/s (median)` });
-      // As the helper server opens: HKDF in place.
-      const helper = await timed(runs, async () => addInto(sum, await helperShare([keys], report, { hkdf: hkdfInPlace }), width));
+      // As the helper server opens and expands: HKDF in place, the key stream from Node's crypto.
+      const helper = await timed(runs, async () => addInto(sum, await helperShare([keys], report, { hkdf: hkdfInPlace, keyStream: nativeKeyStream }), width));
       rows.push({ what: 'helper: open seed + expand + add a report', d, width, ...helper, note: `${(1000 / helper.medianMs).toFixed(0)} reports/s (median)` });
     }
   }

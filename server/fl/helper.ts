@@ -13,6 +13,7 @@ import { SecAggError } from '../../src/privacy/secagg/errors';
 import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
 import { openSeed } from '../../src/privacy/secagg/hpke';
 import { expand } from '../../src/privacy/secagg/prg';
+import { nativeKeyStream } from './key-stream';
 import { checkWidth, maxReports, toBytes, type Width } from '../../src/privacy/secagg/ring';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
 import { HttpError } from '../send';
@@ -151,7 +152,7 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
         seeds.push(s);
       }
       const sum = new ShareSum(req.length, req.width);
-      for (const s of seeds) sum.addVector(await expand(s.seed, s.length, req.width, s));
+      for (const s of seeds) sum.addVector(await expand(s.seed, s.length, req.width, s, nativeKeyStream));
       addAggregatorNoise(sum.sum, req.width, cfg.noiseMultiplier, noiseSource?.());
       const share = toBytes(sum.sum, req.width);
       for (const s of seeds) {

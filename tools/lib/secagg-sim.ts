@@ -7,8 +7,9 @@
 import { clipToNorm, encodeFixed, MAX_CODE } from '../../src/privacy/fixed-point';
 import { addAggregatorNoise, addHelperShare, noiseSigmaUnits, releaseMean, ShareSum, type Release } from '../../src/privacy/secagg/aggregation';
 import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
-import type { HpkeKeyPair, HpkeOptions } from '../../src/privacy/secagg/hpke';
-import { buildReport, encodeReport, parseReport, type Expected } from '../../src/privacy/secagg/report';
+import type { HpkeKeyPair } from '../../src/privacy/secagg/hpke';
+import { buildReport, encodeReport, parseReport, type Expected, type Primitives } from '../../src/privacy/secagg/report';
+import { nativeKeyStream } from '../../server/fl/key-stream';
 import { maxReports, ringWidth, type Width } from '../../src/privacy/secagg/ring';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
 
@@ -41,9 +42,10 @@ export function deviceUpdate(delta: Float32Array, clipNorm: number, scale: numbe
   return encodeFixed(delta, scale);
 }
 
-// HPKE's HKDF in place, as the helper server computes it, for the simulated devices' seals too: the
-// same bytes as the widget's WebCrypto HKDF (hkdf.test.ts), at a third of the cost per seal here.
-const HPKE: HpkeOptions = { hkdf: hkdfInPlace };
+// The helper server's primitives (HPKE's HKDF in place, the PRG's key stream in native code), for
+// the simulated devices' reports too: the same bytes as the widget's WebCrypto (hkdf.test.ts,
+// key-stream.test.ts), at a fraction of the cost here.
+const PRIMITIVES: Primitives = { hkdf: hkdfInPlace, keyStream: nativeKeyStream };
 
 /** One thread's share of a round: each update becomes a report on the wire, which the leader
  *  parses and adds, and whose sealed seed the helper opens, expands and adds. */
@@ -63,10 +65,10 @@ export class SimulatedAggregators {
 
   async add(update: Int16Array): Promise<void> {
     const { round, modelVersion, width, helperKeys } = this.round;
-    const wire = encodeReport(await buildReport({ update, round, modelVersion, width, helperConfig: helperKeys.config }, HPKE));
+    const wire = encodeReport(await buildReport({ update, round, modelVersion, width, helperConfig: helperKeys.config }, PRIMITIVES));
     const report = parseReport(wire, this.expected);
     this.leader.addBytes(report.leaderShare);
-    await addHelperShare(this.helper, [helperKeys], report, HPKE);
+    await addHelperShare(this.helper, [helperKeys], report, PRIMITIVES);
   }
 
   result(): SharePair {

@@ -20,8 +20,8 @@
 import { MAX_CODE } from '../fixed-point';
 import { DiscreteGaussian, noiseSigma, squared } from './discrete-gaussian';
 import { refuse } from './errors';
-import type { HpkeKeyPair, HpkeOptions } from './hpke';
-import { helperShare, type Report } from './report';
+import type { HpkeKeyPair } from './hpke';
+import { helperShare, type Primitives, type Report } from './report';
 import { addBytesInto, addInto, checkWidth, ringMask, sumBound, toSigned, type Width } from './ring';
 import type { FillWords } from './uniform';
 
@@ -60,9 +60,9 @@ export class ShareSum {
 }
 
 /** The helper's part of one report: its seed opened (SecAggError if it does not), expanded, added. */
-export async function addHelperShare(sum: ShareSum, keys: readonly HpkeKeyPair[], report: Pick<Report, 'round' | 'modelVersion' | 'reportId' | 'width' | 'length' | 'sealedSeed'>, hpke?: HpkeOptions): Promise<void> {
+export async function addHelperShare(sum: ShareSum, keys: readonly HpkeKeyPair[], report: Pick<Report, 'round' | 'modelVersion' | 'reportId' | 'width' | 'length' | 'sealedSeed'>, primitives?: Primitives): Promise<void> {
   if (report.width !== sum.width || report.length !== sum.length) refuse('wrong-size', `a report of ${report.length} × ${report.width} bits in a sum of ${sum.length} × ${sum.width} bits`);
-  sum.addVector(await helperShare(keys, report, hpke));
+  sum.addVector(await helperShare(keys, report, primitives));
 }
 
 /** σ in fixed-point units for noise multiplier z, as a number: the sampler's exact σ (z·32767

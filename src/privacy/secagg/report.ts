@@ -23,7 +23,7 @@ import { concat, fromHex, Reader, toHex, u16, u32, u8 } from './bytes';
 import { checkContext, REPORT_ID_BYTES, type ReportContext } from './context';
 import { refuse } from './errors';
 import { ENC_BYTES, openSeed, parseConfig, SEALED_SEED_BYTES, sealSeed, type HpkeConfig, type HpkeKeyPair, type HpkeOptions, type SealedSeed } from './hpke';
-import { expand } from './prg';
+import { expand, type KeyStream } from './prg';
 import { asBytes, checkWidth, shareBytes, type Width } from './ring';
 import { split } from './shares';
 
@@ -53,8 +53,14 @@ export interface ReportInput {
   helperConfig: HpkeConfig;
 }
 
+/** The primitives a process that seals, opens or expands in bulk may bring, the same bytes as the
+ *  defaults (WebCrypto's): HPKE's (hpke.ts HpkeOptions) and the PRG's key stream (prg.ts). */
+export interface Primitives extends HpkeOptions {
+  keyStream?: KeyStream;
+}
+
 /** Everything the device uploads, built once: keep it and resend it unchanged until acknowledged. */
-export async function buildReport(input: ReportInput, hpke?: HpkeOptions): Promise<Report> {
+export async function buildReport(input: ReportInput, primitives?: Primitives): Promise<Report> {
   checkWidth(input.width);
   checkSensitivity(input.update);
   const config = parseConfig(input.helperConfig);
@@ -64,8 +70,8 @@ export async function buildReport(input: ReportInput, hpke?: HpkeOptions): Promi
     reportId: toHex(crypto.getRandomValues(new Uint8Array(REPORT_ID_BYTES))),
   };
   checkContext(ctx);
-  const { helperSeed, leaderShare } = await split(input.update, input.width, ctx);
-  const sealedSeed = await sealSeed(config, helperSeed, ctx, hpke);
+  const { helperSeed, leaderShare } = await split(input.update, input.width, ctx, primitives?.keyStream);
+  const sealedSeed = await sealSeed(config, helperSeed, ctx, primitives);
   helperSeed.fill(0);
   return { ...ctx, width: input.width, length: input.update.length, leaderShare: asBytes(leaderShare, input.width), sealedSeed };
 }
@@ -155,12 +161,12 @@ function utf8Text(bytes: Uint8Array): string {
 }
 
 /** The helper's side of one report: open its seed and expand it to the helper's share. */
-export async function helperShare(keys: readonly HpkeKeyPair[], r: Pick<Report, 'round' | 'modelVersion' | 'reportId' | 'width' | 'length' | 'sealedSeed'>, hpke?: HpkeOptions): Promise<Uint32Array> {
+export async function helperShare(keys: readonly HpkeKeyPair[], r: Pick<Report, 'round' | 'modelVersion' | 'reportId' | 'width' | 'length' | 'sealedSeed'>, primitives?: Primitives): Promise<Uint32Array> {
   checkWidth(r.width);
   const ctx = { round: r.round, modelVersion: r.modelVersion, reportId: r.reportId };
-  const seed = await openSeed(keys, r.sealedSeed, ctx, hpke);
+  const seed = await openSeed(keys, r.sealedSeed, ctx, primitives);
   try {
-    return await expand(seed, r.length, r.width, ctx);
+    return await expand(seed, r.length, r.width, ctx, primitives?.keyStream);
   } finally {
     seed.fill(0);
   }
