@@ -19,8 +19,10 @@ import { writeDemoDataset } from './demo-data';
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <modelDir>] [--epochs N] [--lr X] [--dropout X]
   [--negatives N] [--batch N] [--seed N] [--max-minutes N] [--quantize float32|uint16|uint8]
   [--dim N] [--max-len N] [--item-buckets N] [--blocks N] [--heads N] [--backend wasm|cpu] [--valid-users N]
-  [--holdout-users F]   keep a share F of users out of training (for the adapt protocol)`;
-const FLAGS = ['data', 'out', 'epochs', 'lr', 'dropout', 'negatives', 'batch', 'seed', 'max-minutes', 'quantize', 'dim', 'max-len', 'item-buckets', 'blocks', 'heads', 'backend', 'valid-users', 'holdout-users', 'help'];
+  [--holdout-users F]   keep a share F of users out of training (for the adapt protocol)
+  [--popular-negatives F]  draw a share F of each step's negatives by popularity (logQ-corrected;
+                        an experiment, see docs/experiments.md; uniform by default)`;
+const FLAGS = ['data', 'out', 'epochs', 'lr', 'dropout', 'negatives', 'batch', 'seed', 'max-minutes', 'quantize', 'dim', 'max-len', 'item-buckets', 'blocks', 'heads', 'backend', 'valid-users', 'holdout-users', 'popular-negatives', 'help'];
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
@@ -56,6 +58,8 @@ async function main() {
     // A slower machine fits fewer epochs in the budget; the schedule adapts (see trainer.ts).
     maxSeconds: numberFlag(flags, 'max-minutes', 14, (n) => n > 0) * 60,
   };
+  const popularShare = numberFlag(flags, 'popular-negatives', 0, (n) => n >= 0 && n <= 1);
+  if (popularShare > 0) opts.popularNegatives = popularShare;
   const result = await trainModel(cfg, catalogCodes(ds.items, cfg), split.train, split.valid, opts);
   const best = result.epochs.find((e) => e.epoch === result.bestEpoch)!;
   const json = await writeArtifact(outDir, cfg, await weightsToArrays(result.weights), {

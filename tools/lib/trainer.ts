@@ -10,6 +10,7 @@ import { collisionMask, nextItemLoss, type ObjectiveInputs } from '../../src/mod
 import { CATALOG_TABLES } from '../../src/model/plain/federated-weights';
 import { createWeights, weightSpecs, type Weights } from '../../src/model/weights';
 import { pickCodes } from './catalog-tensors';
+import { mixedNegatives } from './negatives';
 import { rankFull } from './full-rank';
 import { summarize } from './metrics';
 import { rng, sampleDistinct, shuffle } from '../../src/shared/random';
@@ -34,6 +35,8 @@ export interface TrainOptions {
   finalLearningRate: number;
   /** Train only these weights (the rest stay as initialised); all when absent. */
   trainable?: string[];
+  /** A share of each step's negatives drawn by training popularity (negatives.ts); uniform when absent. */
+  popularNegatives?: number;
   log: (line: string) => void;
 }
 
@@ -78,13 +81,14 @@ export async function trainModel(
   const random = rng(opts.seed);
   const w = init ? copyWeights(init) : createWeights(weightSpecs(cfg), opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
+  const popular = opts.popularNegatives ? popularSampler(train, codes.count, opts.popularNegatives) : undefined;
   const validSet = shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
   const epochs: EpochLog[] = [];
   let best = { ndcg: -1, epoch: 0, snapshot: [] as tf.Tensor[] };
   let horizon = opts.epochs;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const schedule = (progress: number) => learningRate(opts, (epoch - 1 + progress) / horizon);
-    const loss = await runEpoch(w, cfg, codes, train, optimizer, opts, random, schedule);
+    const loss = await runEpoch(w, cfg, codes, train, optimizer, opts, random, schedule, popular);
     const validNdcg10 = summarize(rankFull(w, cfg, codes, validSet).ranks)['NDCG@10'];
     const seconds = (Date.now() - started) / 1000;
     epochs.push({ epoch, loss, validNdcg10, seconds });
@@ -139,6 +143,7 @@ async function runEpoch(
   opts: TrainOptions,
   random: () => number,
   schedule: (progress: number) => number,
+  popular?: ReturnType<typeof mixedNegatives>,
 ): Promise<number> {
   let total = 0;
   let steps = 0;
@@ -147,11 +152,13 @@ async function runEpoch(
   const batches = lengthBatches(train, opts.batchSize, cfg.maxLen, random);
   for (const batch of batches) {
     (optimizer as unknown as { learningRate: number }).learningRate = schedule(steps / batches.length);
-    const negatives = sampleDistinct(codes.count, opts.negatives, random);
+    const drawn = popular?.(opts.negatives, random);
+    const negatives = drawn?.ids ?? sampleDistinct(codes.count, opts.negatives, random);
     // Dropout masks from the run's seed too: the same command trains the same model.
     const dropout = { rate: opts.dropout, seed: Math.floor(random() * 2 ** 31) };
     const vars = opts.trainable?.map((n) => w[n]);
-    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, objectiveInputs(batch, codes, cfg, negatives), dropout, undefined, catalogFixed), true, vars);
+    const inputs = () => ({ ...objectiveInputs(batch, codes, cfg, negatives), ...(drawn && { negativeLogQ: tf.tensor1d(drawn.logQ) }) });
+    const loss = optimizer.minimize(() => nextItemLoss(w, cfg, inputs(), dropout, undefined, catalogFixed), true, vars);
     total += (await loss!.data())[0];
     loss!.dispose();
     steps++;
@@ -169,4 +176,11 @@ function objectiveInputs(batch: Sequence[], codes: ItemCodes, cfg: ModelConfig, 
     negatives: itemTensors(pickCodes(codes, negatives, cfg), cfg),
     collisions: tf.tensor2d(collisionMask(arrays.targets, negatives), [arrays.targets.length, negatives.length]),
   };
+}
+
+/** Training counts of every item, for popularity-drawn negatives. */
+function popularSampler(train: readonly Sequence[], items: number, share: number) {
+  const counts = new Float64Array(items);
+  for (const s of train) for (let j = 0; j < s.items.length; j++) counts[s.items[j]]++;
+  return mixedNegatives(counts, share);
 }
