@@ -4,18 +4,16 @@
 // (key-stream.test.ts); what goes is WebCrypto's copies of a share-sized buffer and its
 // thread-pool round trips, most of an expansion's time in Node.
 import { createCipheriv, hkdfSync } from 'node:crypto';
-import type { KeyStream } from '../../src/privacy/secagg/prg';
+import { zeros, type KeyStream } from '../../src/privacy/secagg/prg';
 
 // An all-zero counter block. WebCrypto's 64-bit counter and OpenSSL's 128-bit one count the same
 // blocks from zero until 2^64 blocks, far beyond any share.
 const COUNTER = Buffer.alloc(16);
-let zeros = Buffer.alloc(0);
 
 export const nativeKeyStream: KeyStream = (seed, salt, info, bytes) => {
   const key = Buffer.from(hkdfSync('sha256', seed, salt, info, 16));
-  if (zeros.length < bytes) zeros = Buffer.alloc(bytes);
   const cipher = createCipheriv('aes-128-ctr', key, COUNTER);
-  const out = cipher.update(zeros.subarray(0, bytes));
+  const out = cipher.update(zeros(bytes));
   key.fill(0);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 };

@@ -3,6 +3,7 @@
 // item's chance under the mixture) so the loss still estimates the full-catalog softmax (Bengio &
 // Senecal 2008; Yi et al. 2019). `npm run train -- --popular-negatives F`; an experiment, not the
 // default (docs/experiments.md).
+import { aliasPool, drawPopular } from './rerank';
 
 export interface NegativeDraw {
   /** k distinct item rows. */
@@ -18,30 +19,13 @@ export function mixedNegatives(counts: ArrayLike<number>, share: number, power =
   const weights = Float64Array.from(counts, (c) => Math.pow(Math.max(c, 0), power));
   const total = weights.reduce((a, b) => a + b, 0);
   if (!(total > 0)) throw new Error('popular negatives: no item has a count');
-  const cdf = new Float64Array(n);
-  let acc = 0;
-  for (let i = 0; i < n; i++) cdf[i] = acc += weights[i] / total;
+  const pool = aliasPool(Array.from({ length: n }, (_, i) => i), weights);
   const q = (i: number) => share * (weights[i] / total) + (1 - share) / n;
   return (k, random) => {
     if (k > n) throw new Error(`popular negatives: ${k} distinct negatives from ${n} items`);
-    const taken = new Set<number>();
-    const popular = Math.round(k * share);
-    // Repeats are rejected; a bounded number of tries keeps a very skewed catalog from stalling.
-    for (let tries = 50 * k; taken.size < popular && tries > 0; tries--) taken.add(search(cdf, random() * acc));
+    const taken = new Set(drawPopular(pool, Math.round(k * share), new Set(), random));
     while (taken.size < k) taken.add(Math.floor(random() * n));
     const ids = Int32Array.from(taken);
     return { ids, logQ: Float32Array.from(ids, (i) => Math.log(k * q(i))) };
   };
-}
-
-/** The first index whose cumulative weight reaches u. */
-function search(cdf: Float64Array, u: number): number {
-  let lo = 0;
-  let hi = cdf.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cdf[mid] < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -11,6 +11,7 @@ import { CATALOG_TABLES } from '../../src/model/plain/federated-weights';
 import { createWeights, weightSpecs, type Weights } from '../../src/model/weights';
 import { pickCodes } from './catalog-tensors';
 import { mixedNegatives } from './negatives';
+import { popularityCounts } from './baselines';
 import { rankFull } from './full-rank';
 import { summarize } from './metrics';
 import { rng, sampleDistinct, shuffle } from '../../src/shared/random';
@@ -81,7 +82,7 @@ export async function trainModel(
   const random = rng(opts.seed);
   const w = init ? copyWeights(init) : createWeights(weightSpecs(cfg), opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
-  const popular = opts.popularNegatives ? popularSampler(train, codes.count, opts.popularNegatives) : undefined;
+  const popular = opts.popularNegatives ? mixedNegatives(popularityCounts(codes.count, train), opts.popularNegatives) : undefined;
   const validSet = shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
   const epochs: EpochLog[] = [];
   let best = { ndcg: -1, epoch: 0, snapshot: [] as tf.Tensor[] };
@@ -176,11 +177,4 @@ function objectiveInputs(batch: Sequence[], codes: ItemCodes, cfg: ModelConfig, 
     negatives: itemTensors(pickCodes(codes, negatives, cfg), cfg),
     collisions: tf.tensor2d(collisionMask(arrays.targets, negatives), [arrays.targets.length, negatives.length]),
   };
-}
-
-/** Training counts of every item, for popularity-drawn negatives. */
-function popularSampler(train: readonly Sequence[], items: number, share: number) {
-  const counts = new Float64Array(items);
-  for (const s of train) for (let j = 0; j < s.items.length; j++) counts[s.items[j]]++;
-  return mixedNegatives(counts, share);
 }

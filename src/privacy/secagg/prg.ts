@@ -45,10 +45,10 @@ export async function webCryptoStream(seed: Uint8Array, salt: Uint8Array, info: 
 }
 
 // The key stream is the encryption of zeros: one buffer of them serves every expansion (WebCrypto
-// reads it and never writes it), instead of a new share-sized buffer each time.
+// and server/fl/key-stream.ts read it and never write it), instead of a new share-sized buffer each time.
 let zeroBuffer = new Uint8Array(0);
 
-function zeros(n: number): Uint8Array<ArrayBuffer> {
+export function zeros(n: number): Uint8Array<ArrayBuffer> {
   if (zeroBuffer.length < n) zeroBuffer = new Uint8Array(n);
   return zeroBuffer.subarray(0, n);
 }
