@@ -121,6 +121,12 @@ test('first visit downloads stay within the JavaScript, loader and model budgets
   expect(Object.keys(js), 'the WebGL and CPU backends are fallbacks, not downloaded').not.toContain(`/${chunks.webgl}`);
   expect(Object.keys(js)).not.toContain(`/${chunks.cpu}`);
   expect(weightFiles.length).toBeGreaterThan(0);
+  // V8's compile hint (vite.config.ts) on the chunks that run before the shelf (not the loader; a
+  // bare re-export of a few bytes has nothing to compile), and on none of the learning code.
+  const hinted = (file: string) => readFileSync(path.join(DIST, file), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n');
+  const lazy = beforeShelf.filter(([file, f]) => file !== '/shelfwise.js' && f.bytes > 200 && !hinted(file));
+  expect(lazy.map(([file]) => file), 'chunks run before the shelf, compiled lazily').toEqual([]);
+  expect(learning.filter((file) => hinted(file)), 'learning code compiled eagerly').toEqual([]);
 
   expect(beforeShelfGzip).toBeLessThanOrEqual(BUDGET.beforeShelfJs);
   expect(jsGzip).toBeLessThanOrEqual(BUDGET.firstVisitJs);

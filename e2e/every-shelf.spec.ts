@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { traceWidget, type WidgetTask } from './support/main-thread';
 import { installProbe } from './support/probe';
+import { watchShelves } from './support/shelves-shown';
 import { waitForStored } from './support/storage';
 import { debug } from './support/widget';
 import type { SlotStatus } from '../src/loader/slot';
@@ -75,6 +76,7 @@ function percentile(values: number[], p: number): number {
 test('after a first interest event, every shelf of ten pages comes from the model (and how fast it shows)', async ({ page, browser }, testInfo) => {
   test.setTimeout(180_000);
   await installProbe(page);
+  const shelvesShown = await watchShelves(page);
   await page.goto('/p/SKU-1045');
   await waitForStored(page, 'view_item', 'SKU-1045');
 
@@ -84,7 +86,10 @@ test('after a first interest event, every shelf of ten pages comes from the mode
   for (const [kind, path] of VISITS) {
     let shown: Shown[] = [];
     const trace = await traceWidget(browser, page, async () => {
+      // Nothing of the test's runs on the page until its shelves are measured (shelves-shown.ts).
+      const allShown = shelvesShown.next();
       await page.goto(path);
+      await allShown;
       const seen = await shelves(page);
       statuses.push(...seen.statuses.map((s) => ({ ...s, path })));
       shown = seen.shown;
