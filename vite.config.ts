@@ -94,7 +94,8 @@ const chunksBuild = {
       output: { entryFileNames: 'sw-[name]-[hash].js', chunkFileNames: chunkName, format: 'es' as const },
     },
   },
-  plugins: [copyModel(), compileHints([CHUNKS.store, CHUNKS.ui, CHUNKS.rank])],
+  // The co-occurrence prior is imported only for a model that carries one, and then before its shelf.
+  plugins: [copyModel(), compileHints([CHUNKS.store, CHUNKS.ui, CHUNKS.rank, 'src/model/plain/co-occurrence.ts'])],
 };
 
 const loaderBuild = () => ({

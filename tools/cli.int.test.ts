@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { epsilonAfter } from '../src/privacy/accountant';
 import { SERVER_OPTIMIZER_DEFAULTS } from '../src/privacy/server-optimizer';
 import { LOCAL_UPDATE_DEFAULTS } from '../src/model/train/local-update';
+import type { NamedArray } from '../src/model/plain/artifact';
+import { readArtifact } from './lib/artifact-io';
 
 const FIXTURE = 'tools/fixtures/tiny';
 const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
@@ -105,6 +107,24 @@ describe('train + eval on the tiny fixture', () => {
     expect(options.length).toBeGreaterThanOrEqual(10);
     expect(options.length).toBeLessThanOrEqual(12);
     expect(() => run('simulate', '--data', FIXTURE, '--json', join(dir, 'x.json'), '--server-beta1', '0.8')).toThrow(/unknown option --server-beta1/);
+  });
+
+  test('co-occurrence: a prior fitted to a trained network leaves the network as it was', async () => {
+    const out = join(dir, 'with-prior');
+    const said = run('co-occurrence', '--model', model, '--data', FIXTURE, '--out', out);
+    const [before, after] = await Promise.all([readArtifact(model), readArtifact(out)]);
+    const network = (ws: NamedArray[]) => ws.filter((a) => !a.name.startsWith('co/')).map((a) => [a.name, Array.from(a.data)]);
+    expect(network(after.weights)).toEqual(network(before.weights));
+    const record = after.json.training!.coOccurrence as { items: number; weight: number; validNdcg10: Record<string, number> } | undefined;
+    // The fixture's shoppers buy in chains, which co-occurrence sees at once.
+    expect(record, said).toBeDefined();
+    expect(record!.weight).toBeGreaterThan(0);
+    expect(record!.validNdcg10[String(record!.weight)]).toBeGreaterThan(record!.validNdcg10['0']);
+    expect(after.weights.filter((a) => a.name.startsWith('co/')).map((a) => a.name)).toEqual(['co/keys', 'co/neighbours', 'co/sims', 'co/params']);
+    const none = join(dir, 'no-prior');
+    run('co-occurrence', '--model', out, '--data', FIXTURE, '--out', none, '--neighbours', '0');
+    expect((await readArtifact(none)).weights.some((a) => a.name.startsWith('co/'))).toBe(false);
+    expect(() => run('co-occurrence', '--data', FIXTURE, '--out', none)).toThrow(/--model is required/);
   });
 
   test('bad input gets a clear error', () => {

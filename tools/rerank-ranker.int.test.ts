@@ -1,6 +1,7 @@
 // `eval --protocol rerank` ranks through the widget's TF.js-free path or through TF.js: on the
-// tiny fixture both must report the same metrics, for the trained demo model (uint8) and for a
-// float32 model whose window (3 events) is shorter than most histories.
+// tiny fixture both must report the same metrics, for the trained demo model (uint8), for a
+// float32 model whose window (3 events) is shorter than most histories, and for that model with a
+// co-occurrence prior built from the fixture's training split.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,11 @@ import { weightsToArrays } from '../src/model/tensors';
 import { createWeights, disposeWeights, weightSpecs } from '../src/model/weights';
 import { scaledWeights } from '../src/model/testing/rank-cases';
 import { writeArtifact } from './lib/artifact-io';
+import { coArrays } from '../src/model/plain/co-occurrence';
+import { catalogCodes } from './lib/catalog-tensors';
+import { buildCoOccurrence } from './lib/co-occurrence';
+import { loadDataset } from './lib/dataset';
+import { leaveLastOut } from './lib/split';
 
 const FIXTURE = 'tools/fixtures/tiny';
 const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
@@ -19,12 +25,16 @@ const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...arg
 describe('eval --protocol rerank through either ranker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shelfwise-rerank-'));
   const shortWindow = join(dir, 'short-window');
+  const withPrior = join(dir, 'with-prior');
   beforeAll(async () => {
     const cfg: ModelConfig = { ...DEMO_CONFIG, maxLen: 3, blocks: 2, heads: 2 };
     const w = createWeights(weightSpecs(cfg), 4);
     const arrays = scaledWeights(await weightsToArrays(w), 9);
     disposeWeights(w);
     await writeArtifact(shortWindow, cfg, arrays, { name: 'short-window' });
+    const ds = await loadDataset(FIXTURE);
+    const co = buildCoOccurrence(catalogCodes(ds.items, cfg).keys!, leaveLastOut(ds.users).train, { k: 10, recent: 5, weight: 4 });
+    await writeArtifact(withPrior, cfg, [...arrays, ...coArrays(co)], { name: 'with-prior' });
   });
 
   const evaluate = (model: string, ranker: string) => {
@@ -33,7 +43,12 @@ describe('eval --protocol rerank through either ranker', () => {
     return JSON.parse(readFileSync(out, 'utf8'));
   };
 
-  test.each([['the demo model', 'models/demo'], ['a model with a 3-event window', shortWindow]])('%s: same metrics', (_, model) => {
+  const results = new Map<string, { metrics: Record<string, number> }>();
+  test.each([
+    ['the demo model', 'models/demo'],
+    ['a model with a 3-event window', shortWindow],
+    ['that model with a co-occurrence prior', withPrior],
+  ])('%s: same metrics', (_, model) => {
     const plain = evaluate(model, 'plain');
     const tfjs = evaluate(model, 'tfjs');
     expect(plain.ranker).toBe('plain');
@@ -42,7 +57,12 @@ describe('eval --protocol rerank through either ranker', () => {
     expect(plain.metrics['NDCG@10']).toBeGreaterThan(0);
     expect(plain.metrics).toEqual(tfjs.metrics);
     expect(plain.breakdown).toEqual(tfjs.breakdown);
+    results.set(model, plain);
   }, 120_000);
+
+  test('the prior takes part in both rankings', () => {
+    expect(results.get(withPrior)!.metrics).not.toEqual(results.get(shortWindow)!.metrics);
+  });
 
   test('a bad --ranker, or one given to another protocol, gets a clear error', () => {
     const out = join(dir, 'x.json');

@@ -14,15 +14,18 @@ import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
 import { configFor } from './lib/presets';
 import { weightsToArrays } from '../src/model/tensors';
 import type { Quantization } from '../src/model/plain/artifact';
+import { coArrays } from '../src/model/plain/co-occurrence';
+import { CO_DEFAULTS, fitCoOccurrence } from './lib/co-occurrence';
 import { writeDemoDataset } from './demo-data';
 
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <modelDir>] [--epochs N] [--lr X] [--dropout X]
   [--negatives N] [--batch N] [--seed N] [--max-minutes N] [--quantize float32|uint16|uint8]
   [--dim N] [--max-len N] [--item-buckets N] [--blocks N] [--heads N] [--backend wasm|cpu] [--valid-users N]
   [--holdout-users F]   keep a share F of users out of training (for the adapt protocol)
+  [--co-neighbours K]   neighbours per item in the co-occurrence prior (default 20; 0: none)
   [--popular-negatives F]  draw a share F of each step's negatives by popularity (logQ-corrected;
                         an experiment, see docs/experiments.md; uniform by default)`;
-const FLAGS = ['data', 'out', 'epochs', 'lr', 'dropout', 'negatives', 'batch', 'seed', 'max-minutes', 'quantize', 'dim', 'max-len', 'item-buckets', 'blocks', 'heads', 'backend', 'valid-users', 'holdout-users', 'popular-negatives', 'help'];
+const FLAGS = ['data', 'out', 'epochs', 'lr', 'dropout', 'negatives', 'batch', 'seed', 'max-minutes', 'quantize', 'dim', 'max-len', 'item-buckets', 'blocks', 'heads', 'backend', 'valid-users', 'holdout-users', 'popular-negatives', 'co-neighbours', 'help'];
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
@@ -60,9 +63,11 @@ async function main() {
   };
   const popularShare = numberFlag(flags, 'popular-negatives', 0, (n) => n >= 0 && n <= 1);
   if (popularShare > 0) opts.popularNegatives = popularShare;
-  const result = await trainModel(cfg, catalogCodes(ds.items, cfg), split.train, split.valid, opts);
+  const codes = catalogCodes(ds.items, cfg);
+  const result = await trainModel(cfg, codes, split.train, split.valid, opts);
   const best = result.epochs.find((e) => e.epoch === result.bestEpoch)!;
-  const json = await writeArtifact(outDir, cfg, await weightsToArrays(result.weights), {
+  const co = fitCoOccurrence(result.weights, cfg, codes, split, { ...opts, k: numberFlag(flags, 'co-neighbours', CO_DEFAULTS.k, (n) => Number.isInteger(n) && n >= 0) });
+  const json = await writeArtifact(outDir, cfg, [...(await weightsToArrays(result.weights)), ...(co ? coArrays(co.table) : [])], {
     name: demo ? 'demo' : ds.name,
     quantization,
     training: {
@@ -74,6 +79,7 @@ async function main() {
       bestEpoch: result.bestEpoch,
       ...(holdout ? { holdoutUsers: holdout } : {}),
       validNdcg10: best.validNdcg10,
+      ...(co ? { coOccurrence: co.record } : {}),
       seconds: Math.round((Date.now() - started) / 1000),
     },
   });

@@ -6,6 +6,7 @@ import { encodeItems, interestHistory, type EventLike, type ItemLike } from './p
 import { batchTensors, itemBias, itemTensors, itemVectors, scoreItems, userState } from './network';
 import type { Weights } from './weights';
 import { interestRow } from '../shared/events';
+import { coKey, type AddPrior } from './plain/co-key';
 
 /** Scores [candidates] as a tensor, synchronously (callers tidy it). History is padded to the
  *  model's window so every call has the same shapes: GPU backends then compile their shaders once. */
@@ -24,18 +25,22 @@ function scoreTensor(
   return tf.reshape(scoreItems(user, itemVectors(w, items), bias), [-1]);
 }
 
-/** Scores aligned with `candidates`; higher is better. An empty history still scores (the prior). */
+/** Scores aligned with `candidates`; higher is better. An empty history still scores (the item
+ *  prior). `prior`: the model's co-occurrence prior (addPriorOf), added for the window's events. */
 export async function scoreCandidates(
   w: Weights,
   cfg: ModelConfig,
   history: readonly EventLike[],
   candidates: readonly ItemLike[],
   personal?: Float32Array,
+  prior?: AddPrior | null,
 ): Promise<Float32Array> {
   if (candidates.length === 0) return new Float32Array(0);
   const scores = tf.tidy(() => scoreTensor(w, cfg, history, candidates, personal));
   const out = (await scores.data()) as Float32Array;
   scores.dispose();
+  const events = interestHistory(history, cfg.maxLen);
+  if (prior && events.length > 0) prior(events.map((e) => coKey(e.item_id)), candidates.map((c) => coKey(c.item_id)), out);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// The weights file decoded the way artifact.ts's decodeWeights does it, but a slice at a time:
+// The weights file decoded the way artifact.ts's decodeWeights does it (the same values), but a slice at a time:
 // the Beauty-size model has 1.7 M values, and decoding them in one go would be one long task on
 // the page's main thread.
 import type { NamedArray, WeightEntry } from '../model/plain/artifact';
@@ -41,6 +41,7 @@ export async function decodeInSlices(
         }
       }
     }
+    // Without artifact.ts's `exact` mark: the page never writes weights again.
     out.push({ name: e.name, shape: e.shape, data });
     offset += size * width;
   }

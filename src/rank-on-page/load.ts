@@ -1,9 +1,11 @@
 // Loads a model version for ranking on the page: its model.json (from the store's pointer when
 // there is one, so no request is needed), its weights (immutable, so from the HTTP cache after the
 // first time), checked against the hash model.json promises, decoded a slice per task, and the
-// ranker warmed once so the first shelf does not pay for V8's cold start.
+// ranker warmed once so the first shelf does not pay for V8's cold start. The co-occurrence
+// prior's code is fetched only for a model that carries one.
 import { checkModelJson, sha256Hex, type ModelJson } from '../model/plain/artifact';
 import { createRanker, type Ranker } from '../model/plain/rank/ranker';
+import { hasPrior } from '../model/plain/co-key';
 import { decodeInSlices } from './decode';
 import { weightsUrl } from './pointer';
 
@@ -48,7 +50,8 @@ export async function loadModel(url: string, known: ModelJson | undefined, deps:
   await deps.nextTask();
   const arrays = await decodeInSlices(json.weightsManifest[0].weights, bytes, deps.nextTask);
   await deps.nextTask();
-  const ranker = createRanker(json.config, arrays);
+  const prior = hasPrior(arrays) ? (await import('../model/plain/co-occurrence')).addPriorOf(arrays) : null;
+  const ranker = createRanker(json.config, arrays, prior);
   await deps.nextTask();
   ranker.warm();
   return { version: json.version, url, json, ranker };

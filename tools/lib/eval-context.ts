@@ -7,6 +7,9 @@ import { weightsFromArrays } from '../../src/model/tensors';
 import { weightSpecs, type Weights } from '../../src/model/weights';
 import type { Sequence } from '../../src/model/plain/batch';
 import { readArtifact } from './artifact-io';
+import { addPriorOf, readCoOccurrence } from '../../src/model/plain/co-occurrence';
+import type { AddPrior } from '../../src/model/plain/co-key';
+import { catalogCoPrior } from './co-occurrence';
 import { catalogCodes } from './catalog-tensors';
 import { loadDataset, type Dataset } from './dataset';
 import { leaveLastOut, type Case, type Split } from './split';
@@ -17,7 +20,15 @@ export interface EvalContext {
   /** The cases scored: the test targets, or the validation targets when tuning. */
   cases: Case[];
   target: 'test' | 'valid';
-  model: { json: ModelJson; cfg: ModelConfig; w: Weights; codes: ItemCodes };
+  model: {
+    json: ModelJson;
+    cfg: ModelConfig;
+    w: Weights;
+    codes: ItemCodes;
+    /** The artifact's co-occurrence prior, for a ranker (createRanker) and over the whole catalog (scoreAll). */
+    rankPrior: AddPrior | null;
+    prior: ((history: Sequence, scores: Float32Array) => void) | null;
+  };
   /** Top-level category per item (-1 when unknown). */
   topCategory: Int32Array;
   seed: number;
@@ -35,12 +46,21 @@ export async function evalContext(
   const cfg = artifact.json.config;
   const w = weightsFromArrays(weightSpecs(cfg), artifact.weights);
   const split = leaveLastOut(ds.users);
+  const codes = catalogCodes(ds.items, cfg);
+  const co = readCoOccurrence(artifact.weights);
   return {
     ds,
     split,
     cases: target === 'test' ? split.test : split.valid,
     target,
-    model: { json: artifact.json, cfg, w, codes: catalogCodes(ds.items, cfg) },
+    model: {
+      json: artifact.json,
+      cfg,
+      w,
+      codes,
+      rankPrior: addPriorOf(artifact.weights),
+      prior: co && catalogCoPrior(co, codes, cfg.maxLen),
+    },
     topCategory: topCategories(ds),
     seed,
     log,

@@ -14,6 +14,8 @@ export interface RankOptions {
   top?: number;
   /** Per-case personal vectors (on-device adaptation); null = none. */
   personal?: (Float32Array | null)[];
+  /** Adds the model's co-occurrence prior to a case's scores (catalogCoPrior), where it has one. */
+  prior?: ((history: Case['history'], scores: Float32Array) => void) | null;
 }
 
 export interface RankResult {
@@ -45,7 +47,11 @@ export function scoreAll(
   for (let s = 0; s < order.length; s += chunk) {
     const idx = order.slice(s, s + chunk);
     const scores = scoreChunk(w, cfg, codes, idx.map((i) => cases[i]), vectors, bias, opts.personal && idx.map((i) => opts.personal![i]));
-    idx.forEach((ci, j) => visit(ci, scores.subarray(j * codes.count, (j + 1) * codes.count)));
+    idx.forEach((ci, j) => {
+      const row = scores.subarray(j * codes.count, (j + 1) * codes.count);
+      opts.prior?.(cases[ci].history, row);
+      visit(ci, row);
+    });
   }
   tf.dispose([vectors, bias]);
 }

@@ -42,8 +42,8 @@ export async function runAdapt(ctx: EvalContext): Promise<ProtocolResult> {
     results.forEach((r, j) => (personal[s + j] = r.personal));
     if ((s / CHUNK) % 20 === 0) ctx.log(`adapt: ${Math.min(s + CHUNK, cases.length)}/${cases.length} users, ${((Date.now() - started) / 1000).toFixed(0)}s`);
   }
-  const global = rankFull(model.w, model.cfg, model.codes, cases).ranks;
-  const adapted = rankFull(model.w, model.cfg, model.codes, cases, { personal }).ranks;
+  const global = rankFull(model.w, model.cfg, model.codes, cases, { prior: model.prior }).ranks;
+  const adapted = rankFull(model.w, model.cfg, model.codes, cases, { personal, prior: model.prior }).ranks;
   const byLength: Record<string, { users: number; adapted_users: number; global: Metrics; adapted: Metrics }> = {};
   for (const [name, lo, hi] of BUCKETS) {
     const idx = cases.map((c, i) => [c.history.items.length, i]).filter(([n]) => n >= lo && n <= hi).map(([, i]) => i);

@@ -48,7 +48,7 @@ export interface ExplainResult {
 export async function runExplain(ctx: EvalContext): Promise<ExplainResult> {
   const { ds, split, model } = ctx;
   const { cfg, codes } = model;
-  const ranker = createRanker(cfg, await weightsToArrays(model.w));
+  const ranker = createRanker(cfg, await weightsToArrays(model.w), model.rankPrior);
   const rerank = rerankContext(ds.items, split.train);
   const wins: Record<Citer, number> = { explain: 0, newest_event: 0, newest_same_category: 0 };
   let items = 0;

@@ -19,7 +19,7 @@ export function runFull(ctx: EvalContext, dump?: string): ProtocolResult {
   const { ds, split, model, topCategory } = ctx;
   const { cases } = ctx;
   ctx.log(`full: ranking ${ds.items.length} items for ${cases.length} users`);
-  const ranked = rankFull(model.w, model.cfg, model.codes, cases, { top: 20 });
+  const ranked = rankFull(model.w, model.cfg, model.codes, cases, { top: 20, prior: model.prior });
   const baselines: Record<string, Metrics> = {};
   for (const b of buildBaselines(ds.items.length, split.train)) {
     const started = Date.now();

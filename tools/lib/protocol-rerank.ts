@@ -59,8 +59,8 @@ export function rankIn(scores: ArrayLike<number>, candidates: Int32Array, target
 
 /** Each case's candidates scored alone, as the widget scores a shelf. */
 export async function plainRanks(ctx: EvalContext, cases: readonly Case[], candidates: readonly Int32Array[]): Promise<Float64Array> {
-  const { cfg, codes, w } = ctx.model;
-  const ranker = createRanker(cfg, await weightsToArrays(w));
+  const { cfg, codes, w, rankPrior } = ctx.model;
+  const ranker = createRanker(cfg, await weightsToArrays(w), rankPrior);
   return Float64Array.from(cases, (c, i) => {
     const scores = ranker.scoreCodes(sequenceCodes(codes, c.history, cfg), pickCodes(codes, candidates[i], cfg));
     return rankOf(Float64Array.from(scores), candidates[i].indexOf(c.target), new Set());
@@ -69,8 +69,8 @@ export async function plainRanks(ctx: EvalContext, cases: readonly Case[], candi
 
 /** TF.js scores every catalog item per user; the candidates' scores are read from them. */
 function tfjsRanks(ctx: EvalContext, candidates: Int32Array[]): Float64Array {
-  const { cfg, codes, w } = ctx.model;
+  const { cfg, codes, w, prior } = ctx.model;
   const ranks = new Float64Array(ctx.cases.length);
-  scoreAll(w, cfg, codes, ctx.cases, (i, row) => (ranks[i] = rankIn(row, candidates[i], ctx.cases[i].target)));
+  scoreAll(w, cfg, codes, ctx.cases, (i, row) => (ranks[i] = rankIn(row, candidates[i], ctx.cases[i].target)), { prior });
   return ranks;
 }

@@ -32,6 +32,9 @@ export interface NamedArray {
   name: string;
   shape: number[];
   data: Float32Array;
+  /** Integers stored as exact codes of this width (quantization min 0, scale 1) whatever the
+   *  file's quantization: indices and counts must not be rounded. */
+  exact?: 'uint8' | 'uint16';
 }
 
 /** A model as the widget runs it: its description and its decoded weights. */
@@ -43,16 +46,33 @@ export interface Artifact {
 const BYTES: Record<Quantization, number> = { float32: 4, uint16: 2, uint8: 1 };
 
 export function encodeWeights(arrays: readonly NamedArray[], quantization: Quantization = 'float32'): { entries: WeightEntry[]; bin: Uint8Array } {
-  const total = arrays.reduce((n, a) => n + a.data.length * BYTES[quantization], 0);
+  const total = arrays.reduce((n, a) => n + a.data.length * BYTES[a.exact ?? quantization], 0);
   const bin = new Uint8Array(total);
   const entries: WeightEntry[] = [];
   let offset = 0;
   for (const a of arrays) {
     checkShape(a);
-    entries.push(writeTensor(a, quantization, bin, offset));
-    offset += a.data.length * BYTES[quantization];
+    entries.push(a.exact ? writeExact(a, a.exact, bin, offset) : writeTensor(a, quantization, bin, offset));
+    offset += a.data.length * BYTES[a.exact ?? quantization];
   }
   return { entries, bin };
+}
+
+function writeExact(a: NamedArray, q: 'uint8' | 'uint16', bin: Uint8Array, offset: number): WeightEntry {
+  const max = q === 'uint8' ? 255 : 65535;
+  const view = new DataView(bin.buffer, bin.byteOffset + offset);
+  a.data.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0 || v > max) throw new Error(`weight "${a.name}": ${v} is not an integer in 0..${max}`);
+    if (q === 'uint8') view.setUint8(i, v);
+    else view.setUint16(i * 2, v, true);
+  });
+  return { name: a.name, shape: a.shape, dtype: 'float32', quantization: { dtype: q, min: 0, scale: 1 } };
+}
+
+/** Codes with min 0 and scale 1 decode to the integers they are: such an array stays exact when
+ *  it is written again. */
+function exactOf(e: WeightEntry): NamedArray['exact'] {
+  return e.quantization && e.quantization.min === 0 && e.quantization.scale === 1 ? e.quantization.dtype : undefined;
 }
 
 function writeTensor(a: NamedArray, q: Quantization, bin: Uint8Array, offset: number): WeightEntry {
@@ -89,7 +109,8 @@ export function decodeWeights(entries: readonly WeightEntry[], buffer: ArrayBuff
     if (offset + size * width > buffer.byteLength) {
       throw new Error(`model weights: file too short for "${e.name}" (need ${offset + size * width} bytes, have ${buffer.byteLength})`);
     }
-    out.push({ name: e.name, shape: e.shape, data: readTensor(e, buffer, offset, size) });
+    const exact = exactOf(e);
+    out.push({ name: e.name, shape: e.shape, data: readTensor(e, buffer, offset, size), ...(exact ? { exact } : {}) });
     offset += size * width;
   }
   if (offset !== buffer.byteLength) throw new Error(`model weights: ${buffer.byteLength - offset} unexpected trailing bytes`);

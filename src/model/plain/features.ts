@@ -2,6 +2,7 @@
 // so the worker can encode a history before TF.js has even loaded.
 import type { ModelConfig } from './config';
 import { bucket } from './hash';
+import { coKey } from './co-key';
 import { isInterest } from '../../shared/events';
 
 /** What the model needs to know about a product: its id and its catalog features. */
@@ -23,6 +24,8 @@ export interface ItemCodes {
   ids: Int32Array;
   cats: Int32Array;
   brands: Int32Array;
+  /** Each item's key in a co-occurrence prior (coKey of its id), where the codes were made from ids. */
+  keys?: Uint32Array;
 }
 
 const ITEM_SEED = 1;
@@ -42,7 +45,7 @@ export function encodeItems(items: readonly ItemLike[], cfg: ModelConfig): ItemC
   const cats = new Int32Array(n * cfg.categoryLevels);
   const brands = new Int32Array(n);
   items.forEach((item, i) => writeItem(item, i, cfg, ids, cats, brands));
-  return { count: n, ids, cats, brands };
+  return { count: n, ids, cats, brands, keys: Uint32Array.from(items, (item) => coKey(item.item_id)) };
 }
 
 function writeItem(
@@ -75,6 +78,7 @@ export function pickCodes(codes: ItemCodes, rows: ArrayLike<number>, cfg: ModelC
     ids: new Int32Array(n * cfg.itemHashes),
     cats: new Int32Array(n * cfg.categoryLevels),
     brands: new Int32Array(n),
+    ...(codes.keys ? { keys: Uint32Array.from(rows, (r) => codes.keys![r]) } : {}),
   };
   for (let i = 0; i < n; i++) {
     const r = rows[i];

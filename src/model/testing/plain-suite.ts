@@ -10,7 +10,8 @@ import { createRanker } from '../plain/rank/ranker';
 import { scoreCandidates } from '../score';
 import { weightsFromArrays, weightsToArrays } from '../tensors';
 import { createWeights, disposeWeights, weightSpecs } from '../weights';
-import { RANK_CONFIGS, rankCases, scaledWeights } from './rank-cases';
+import { RANK_CONFIGS, coOccurrenceCase, rankCases, scaledWeights } from './rank-cases';
+import { addPriorOf } from '../plain/co-occurrence';
 
 const TOLERANCE = 1e-4;
 const TOP = 10;
@@ -42,12 +43,13 @@ async function initialArrays(cfg: ModelConfig, seed: number): Promise<NamedArray
 
 /** Every case of `rankCases` through both paths; returns the worst relative gap seen. */
 async function expectSameRanking(cfg: ModelConfig, arrays: NamedArray[], seed: number): Promise<number> {
-  const ranker = createRanker(cfg, arrays);
+  const prior = addPriorOf(arrays);
+  const ranker = createRanker(cfg, arrays, prior);
   const w = weightsFromArrays(weightSpecs(cfg), arrays);
   let worstRelative = 0;
   try {
     for (const c of rankCases(cfg, seed)) {
-      const ref = await scoreCandidates(w, cfg, c.history, c.candidates, c.personal);
+      const ref = await scoreCandidates(w, cfg, c.history, c.candidates, c.personal, prior);
       const plain = ranker.score(c.history, c.candidates, c.personal);
       expect(plain, c.label).toHaveLength(c.candidates.length);
       expect(ranker.score(c.history, c.candidates, c.personal), `${c.label}, again`).toEqual(plain);
@@ -85,6 +87,17 @@ export function plainRankSuite(backend: string, use: () => Promise<boolean>, dem
         onBackend();
         const arrays = scaledWeights(await initialArrays(cfg, 6), 7);
         await expectSameRanking(cfg, arrays, 12);
+      }, 180_000);
+
+      test(`${name} config, with a co-occurrence prior`, async () => {
+        onBackend();
+        const network = scaledWeights(await initialArrays(cfg, 8), 9);
+        const arrays = [...network, ...coOccurrenceCase(14)];
+        await expectSameRanking(cfg, arrays, 14);
+        // The prior takes part: some shelf is ordered otherwise without it.
+        const [withPrior, without] = [createRanker(cfg, arrays, addPriorOf(arrays)), createRanker(cfg, network)];
+        const moved = rankCases(cfg, 14).filter((c) => topN(withPrior.score(c.history, c.candidates), TOP).join() !== topN(without.score(c.history, c.candidates), TOP).join());
+        expect(moved.length).toBeGreaterThan(0);
       }, 180_000);
     }
 

@@ -9,6 +9,8 @@ import type { EventLike, ItemLike } from '../plain/features';
 import { CATALOG_CONFIG } from '../../../tools/lib/presets';
 import { INTEREST_EVENTS } from '../../shared/events';
 import { pick, rng, type Random } from '../../shared/random';
+import { CO_MAX_ITEMS, coArrays } from '../plain/co-occurrence';
+import { coKey } from '../plain/co-key';
 
 /** The catalog preset at Beauty's size: dim 64, two blocks, a 20-event window, 16384 item rows. */
 export const BEAUTY_CONFIG: ModelConfig = { ...CATALOG_CONFIG, itemBuckets: 16384 };
@@ -52,7 +54,7 @@ function lengths(cfg: ModelConfig): number[] {
  *  showed lists (no interest event) with a personal vector: the prior must rank it alone. */
 export function rankCases(cfg: ModelConfig, seed: number, candidates = 100): RankCase[] {
   const random = rng(seed);
-  const catalog = Array.from({ length: 300 }, (_, i) => randomItem(`P${i}`, random));
+  const catalog = Array.from({ length: CATALOG }, (_, i) => randomItem(`P${i}`, random));
   const event = (type: string): EventLike => ({ ...pick(catalog, random), type });
   const history = (interest: number): EventLike[] => {
     const out: EventLike[] = [];
@@ -79,6 +81,26 @@ export function rankCases(cfg: ModelConfig, seed: number, candidates = 100): Ran
   const lists = Array.from({ length: 5 }, () => event(pick(NOT_INTEREST, random)));
   cases.push({ label: 'list views only, personal vector', history: lists, candidates: shelf(), personal: personal() });
   return cases;
+}
+
+const CATALOG = 300;
+
+/** A co-occurrence prior over rankCases' catalog (P0..P299): up to 12 random neighbours an item,
+ *  some rows shorter, at a weight comparable to the scores. */
+export function coOccurrenceCase(seed: number, weight = 2): NamedArray[] {
+  const random = rng(seed);
+  const k = 12;
+  const keys = Uint32Array.from({ length: CATALOG }, (_, i) => coKey(`P${i}`)).sort();
+  const neighbours = new Uint16Array(CATALOG * k).fill(CO_MAX_ITEMS);
+  const sims = new Float32Array(CATALOG * k);
+  for (let row = 0; row < CATALOG; row++) {
+    const n = Math.floor(random() * (k + 1));
+    for (let j = 0; j < n; j++) {
+      neighbours[row * k + j] = Math.floor(random() * CATALOG);
+      sims[row * k + j] = random();
+    }
+  }
+  return coArrays({ keys, k, neighbours, sims, simScale: 1, weight, recent: 5 });
 }
 
 /** Every weight scaled and shifted by noise: layer-norm gains and biases, feed-forward biases

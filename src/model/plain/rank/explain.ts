@@ -145,7 +145,13 @@ function dropRows(h: HistoryCodes, rows: readonly number[], cfg: ModelConfig): H
     kept.forEach((r, j) => out.set(a.subarray(r * width, (r + 1) * width), j * width));
     return out;
   };
-  const items: ItemCodes = { count: kept.length, ids: pick(h.ids, cfg.itemHashes), cats: pick(h.cats, cfg.categoryLevels), brands: pick(h.brands, 1) };
+  const items: ItemCodes = {
+    count: kept.length,
+    ids: pick(h.ids, cfg.itemHashes),
+    cats: pick(h.cats, cfg.categoryLevels),
+    brands: pick(h.brands, 1),
+    ...(h.keys ? { keys: Uint32Array.from(kept, (r) => h.keys![r]) } : {}),
+  };
   return { ...items, types: pick(h.types, 1) };
 }
 

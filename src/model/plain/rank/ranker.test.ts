@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { NamedArray } from '../artifact';
-import { rankCases, scaledWeights } from '../../testing/rank-cases';
+import { coOccurrenceCase, rankCases, scaledWeights } from '../../testing/rank-cases';
+import { addCoScores, addPriorOf, readCoOccurrence } from '../co-occurrence';
+import { coKey } from '../co-key';
 import { TINY } from '../../testing/fixture';
 import { weightSpecs } from '../../weights';
-import { encodeItems } from '../features';
+import { encodeItems, interestHistory } from '../features';
 import { createRanker } from './ranker';
 import { historyCodes, sequenceCodes } from './history';
 import { INTEREST_ROWS } from '../../../shared/events';
@@ -99,6 +101,24 @@ describe('plain ranker', () => {
     expect(() => ranker.scoreCodes({ ...codes, types: codes.types.map(() => 9) }, items)).toThrow(/history event type row 9/);
     expect(() => ranker.scoreCodes(codes, { ...items, brands: items.brands.map(() => -1) })).toThrow(/candidates brand row -1/);
     expect(() => ranker.scoreCodes(codes, { ...items, count: items.count + 1 })).toThrow(/shorter than their count/);
+  });
+
+  test("a co-occurrence prior adds its scores for the window's events; codes without keys get none", () => {
+    const co = coOccurrenceCase(3);
+    const withPrior = createRanker(TINY, arrays(), addPriorOf(co));
+    const table = readCoOccurrence(co)!;
+    let raised = 0;
+    for (const c of cases) {
+      const expected = ranker.score(c.history, c.candidates, c.personal);
+      const window = interestHistory(c.history, TINY.maxLen);
+      if (window.length > 0) addCoScores(table, window.map((e) => coKey(e.item_id)), c.candidates.map((x) => coKey(x.item_id)), expected);
+      const got = withPrior.score(c.history, c.candidates, c.personal);
+      expect(Array.from(got), c.label).toEqual(Array.from(expected));
+      if (got.some((v, i) => v !== ranker.score(c.history, c.candidates, c.personal)[i])) raised++;
+      const { keys: _, ...bare } = encodeItems(c.candidates, TINY);
+      expect(Array.from(withPrior.scoreCodes(historyCodes(c.history, TINY), bare, c.personal))).toEqual(Array.from(ranker.score(c.history, c.candidates, c.personal)));
+    }
+    expect(raised).toBeGreaterThan(cases.length / 2);
   });
 
 });

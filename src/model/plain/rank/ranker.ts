@@ -10,12 +10,14 @@ import { historyCodes, sameKey, windowKey, type HistoryCodes } from './history';
 import { createEncoder } from './encoder';
 import { addRow, dotRow } from './kernels';
 import { rankWeights, type RankWeights } from './weights';
+import type { AddPrior } from '../co-key';
 
 export interface Ranker {
   readonly config: ModelConfig;
   /** Scores aligned with `candidates`, higher is better: the shopper's state after the newest of
    *  the last maxLen interest events (plus the personal vector) · each candidate's vector, plus its
-   *  prior. An empty interest history scores by the prior alone. */
+   *  prior, plus the model's co-occurrence prior where it carries one (with the candidates'
+   *  neighbourhood of those events). An empty interest history scores by the item prior alone. */
   score(history: readonly EventLike[], candidates: readonly ItemLike[], personal?: Float32Array | null): Float32Array;
   /** The same from codes (historyCodes, sequenceCodes; the last maxLen events are read). */
   scoreCodes(history: HistoryCodes, candidates: ItemCodes, personal?: Float32Array | null): Float32Array;
@@ -28,7 +30,9 @@ export interface Ranker {
   itemVectors(items: readonly ItemLike[]): Float32Array;
 }
 
-export function createRanker(cfg: ModelConfig, arrays: readonly NamedArray[]): Ranker {
+/** `prior`: the model's co-occurrence prior (co-occurrence.ts's addPriorOf of the same arrays),
+ *  where it carries one. */
+export function createRanker(cfg: ModelConfig, arrays: readonly NamedArray[], prior: AddPrior | null = null): Ranker {
   checkConfig(cfg);
   const w = rankWeights(cfg, arrays);
   const encode = createEncoder(cfg, w);
@@ -49,7 +53,7 @@ export function createRanker(cfg: ModelConfig, arrays: readonly NamedArray[]): R
     if (!last.seen) return scoreItems(w, cfg, null, candidates);
     state.set(last.state);
     if (personal) for (let i = 0; i < cfg.dim; i++) state[i] += personal[i];
-    return scoreItems(w, cfg, state, candidates);
+    return withPrior(prior, cfg, history, candidates, scoreItems(w, cfg, state, candidates));
   };
   return {
     config: cfg,
@@ -58,6 +62,13 @@ export function createRanker(cfg: ModelConfig, arrays: readonly NamedArray[]): R
     itemVectors: (items) => itemVectors(w, cfg, encodeItems(items, cfg)),
     score: (history, candidates, personal) => scoreCodes(historyCodes(history, cfg), encodeItems(candidates, cfg), personal),
   };
+}
+
+/** Codes made without ids (no keys) have no place in the co-occurrence table: they get no prior. */
+function withPrior(prior: AddPrior | null, cfg: ModelConfig, history: HistoryCodes, candidates: ItemCodes, scores: Float32Array): Float32Array {
+  if (!prior || !history.keys || !candidates.keys) return scores;
+  prior(history.keys.subarray(Math.max(0, history.count - cfg.maxLen), history.count), candidates.keys, scores);
+  return scores;
 }
 
 /** A window's worth of viewed items made of the tables' "none" rows (every table has row 0). */
