@@ -44,7 +44,7 @@ export interface BaselineOptions {
 // Defaults chosen on Beauty's validation split (NDCG@10, full ranking): item-kNN 'inverse' 0.0476
 // vs plain cosine 0.0434; V-SKNN with 'div' decay over the last 10 items 0.0541 vs linear over 50
 // 0.0514; k = 50..500 and m = 500..all changed it by < 0.002.
-const ITEMKNN_DEFAULTS: Required<ItemKnnOptions> = { neighbours: 200, window: 50, decay: 'inverse' };
+export const ITEMKNN_DEFAULTS: Required<ItemKnnOptions> = { neighbours: 200, window: 50, decay: 'inverse' };
 const SKNN_DEFAULTS = { neighbours: 100, sampleSize: 1000, maxHistory: 10, decay: 'div' as 'linear' | 'div' };
 
 /** popularity, itemknn, sknn — all fitted on `trainSeqs` only. */

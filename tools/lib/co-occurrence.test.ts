@@ -4,7 +4,7 @@ import { CO_MAX_ITEMS, coRow, readCoOccurrence, coArrays } from '../../src/model
 import { coKey } from '../../src/model/plain/co-key';
 import { encodeItems } from '../../src/model/plain/features';
 import { TINY } from '../../src/model/testing/fixture';
-import { distinctSeqs, itemNeighbours } from './baselines';
+import { ITEMKNN_DEFAULTS, distinctSeqs, itemNeighbours } from './baselines';
 import { CO_MIN_GAIN, buildCoOccurrence, catalogCoPrior, chooseCoWeight } from './co-occurrence';
 import type { Case } from './split';
 
@@ -17,7 +17,7 @@ const train = [seq(0, 1, 2), seq(0, 1), seq(1, 3), seq(1, 2, 2), seq(3, 4)];
 describe('building the prior from a training split', () => {
   test("each item's row holds the item-kNN neighbours, best first, cut to k", () => {
     const co = buildCoOccurrence(codes.keys!, train, { k: 2, recent: 3, weight: 1 });
-    const table = itemNeighbours(6, distinctSeqs(train, 6), { neighbours: 2, window: 50, decay: 'inverse' });
+    const table = itemNeighbours(6, distinctSeqs(train, 6), { ...ITEMKNN_DEFAULTS, neighbours: 2 });
     expect(co.keys.length).toBe(5);
     expect(coRow(co, coKey('I5'))).toBe(-1);
     for (let item = 0; item < 5; item++) {
@@ -41,7 +41,7 @@ describe('building the prior from a training split', () => {
     const scores = new Float32Array(6);
     catalogCoPrior(co, codes, TINY.maxLen)(seq(4, 3), scores);
     // Item 3's neighbours (1 and 4), at weight 10; nothing else.
-    const table = itemNeighbours(6, distinctSeqs(train, 6), { neighbours: 3, window: 50, decay: 'inverse' });
+    const table = itemNeighbours(6, distinctSeqs(train, 6), { ...ITEMKNN_DEFAULTS, neighbours: 3 });
     const expected = new Float32Array(6);
     for (let p = table.start[3]; p < table.start[4]; p++) expected[table.ids[p]] = 10 * table.sims[p];
     expect(Array.from(scores)).toEqual(Array.from(expected));

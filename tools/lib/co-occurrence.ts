@@ -3,14 +3,13 @@
 import type { Sequence } from '../../src/model/plain/batch';
 import { CO_MAX_ITEMS, coRow, coScores, type CoOccurrence } from '../../src/model/plain/co-occurrence';
 import type { ItemCodes } from '../../src/model/plain/features';
-import { distinctSeqs, itemNeighbours, popularityCounts } from './baselines';
-import { historySet } from './full-rank';
+import { ITEMKNN_DEFAULTS, distinctSeqs, itemNeighbours, popularityCounts } from './baselines';
+import { historySet, scoreAll } from './full-rank';
 import { ndcg, rankOf } from './metrics';
 import type { Case, Split } from './split';
 import type { ModelConfig } from '../../src/model/plain/config';
 import type { Weights } from '../../src/model/weights';
 import { rng, shuffle } from '../../src/shared/random';
-import { scoreAll } from './full-rank';
 
 export interface CoBuildOptions {
   /** Neighbours kept per item. */
@@ -25,7 +24,7 @@ export const CO_DEFAULTS: CoBuildOptions = { k: 20, recent: 5, weight: 0 };
  *  CO_MAX_ITEMS items keep their most popular items' rows. */
 export function buildCoOccurrence(keys: Uint32Array, train: readonly Sequence[], opts: CoBuildOptions): CoOccurrence {
   const n = keys.length;
-  const table = itemNeighbours(n, distinctSeqs(train, n), { neighbours: opts.k, window: 50, decay: 'inverse' });
+  const table = itemNeighbours(n, distinctSeqs(train, n), { ...ITEMKNN_DEFAULTS, neighbours: opts.k });
   const pop = popularityCounts(n, train);
   const kept = Array.from({ length: n }, (_, i) => i)
     .filter((i) => table.start[i + 1] > table.start[i])

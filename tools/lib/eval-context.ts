@@ -7,7 +7,7 @@ import { weightsFromArrays } from '../../src/model/tensors';
 import { weightSpecs, type Weights } from '../../src/model/weights';
 import type { Sequence } from '../../src/model/plain/batch';
 import { readArtifact } from './artifact-io';
-import { addPriorOf, readCoOccurrence } from '../../src/model/plain/co-occurrence';
+import { coPrior, readCoOccurrence } from '../../src/model/plain/co-occurrence';
 import type { AddPrior } from '../../src/model/plain/co-key';
 import { catalogCoPrior } from './co-occurrence';
 import { catalogCodes } from './catalog-tensors';
@@ -58,7 +58,7 @@ export async function evalContext(
       cfg,
       w,
       codes,
-      rankPrior: addPriorOf(artifact.weights),
+      rankPrior: co && coPrior(co),
       prior: co && catalogCoPrior(co, codes, cfg.maxLen),
     },
     topCategory: topCategories(ds),

@@ -122,10 +122,15 @@ export function addCoScores(co: CoOccurrence, historyKeys: ArrayLike<number>, ca
   }
 }
 
+/** The ranking's view of a table. */
+export function coPrior(co: CoOccurrence): AddPrior {
+  return (historyKeys, candidateKeys, scores) => addCoScores(co, historyKeys, candidateKeys, scores);
+}
+
 /** The ranking's view of the prior `arrays` hold, or null when they hold none. */
 export function addPriorOf(arrays: readonly NamedArray[]): AddPrior | null {
   const co = readCoOccurrence(arrays);
-  return co && ((historyKeys, candidateKeys, scores) => addCoScores(co, historyKeys, candidateKeys, scores));
+  return co && coPrior(co);
 }
 
 function fail(message: string): never {
