@@ -3,7 +3,8 @@
 // devices of a round (local update, clip, encode, then central mode's decode, re-clip and add, or
 // two-aggregator mode's report, both aggregators' sums of it), the same devices in both modes.
 // CPU time of the whole process (the GC's threads and WebCrypto's included) per device, after a
-// warm-up pass. The simulation's wall time is about this times the devices of all rounds, over
+// warm-up pass, and the share of the machine's CPU time the hypervisor gave elsewhere meanwhile
+// (steal: on a shared virtual machine the same work then takes longer). The simulation's wall time is about this times the devices of all rounds, over
 // the cores, plus the starting model and the centralized reference.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { useBackend } from './lib/backend';
 import { popularityCounts } from './lib/baselines';
 import { loadDataset } from './lib/dataset';
 import { AGGREGATIONS, clientSide, SIM_DEFAULTS } from './lib/federated-sim';
+import { stealMeter } from './lib/cpu-steal';
 import { configFor } from './lib/presets';
 import { leaveLastOut } from './lib/split';
 import { federatedNames } from '../src/model/plain/federated-weights';
@@ -51,9 +53,17 @@ async function main() {
     await run({ round: 1, clients: ids.slice(0, WARM_UP), values, secagg });
     const wall = performance.now();
     const cpu = process.cpuUsage();
+    const stolen = stealMeter();
     await run({ round: 1, clients: ids, values, secagg });
     const used = process.cpuUsage(cpu);
-    rows.push({ aggregation, devices: ids.length, cpuMsPerDevice: +((used.user + used.system) / 1000 / ids.length).toFixed(2), wallMsPerDevice: +((performance.now() - wall) / ids.length).toFixed(2) });
+    const steal = stolen();
+    rows.push({
+      aggregation,
+      devices: ids.length,
+      cpuMsPerDevice: +((used.user + used.system) / 1000 / ids.length).toFixed(2),
+      wallMsPerDevice: +((performance.now() - wall) / ids.length).toFixed(2),
+      stealShare: steal === null ? null : +steal.toFixed(3),
+    });
   }
   console.table(rows);
   const json = stringFlag(flags, 'json');

@@ -39,6 +39,10 @@ describe('simulate --aggregation', () => {
     expect(r).toMatchObject({ aggregation: 'central', noise_multiplier: 1.5, released_noise_multiplier: 1.5, refused_rounds: [] });
     expect(r.ring_width).toBeUndefined();
     expect(log).toMatch(/round 3\/3: \d+ updates/);
+    // The fixture's pairs make the volunteers' prior worth keeping; it is then applied to every model.
+    expect(r.with_prior.prior.weight).toBeGreaterThan(0);
+    expect(r.with_prior.models.start['NDCG@10']).not.toBe(r.start['NDCG@10']);
+    expect(r.with_prior.ratio_ndcg10).toBeCloseTo(r.with_prior.models.federated['NDCG@10'] / r.with_prior.models.centralized['NDCG@10'], 12);
     expect(() => run(...common, '--aggregation', 'three', '--json', join(dir, 'x.json'))).toThrow(/--aggregation must be one of central, two-aggregator/);
   }, 240_000);
 });

@@ -108,7 +108,7 @@ export function chooseCoWeight(
  * ranks the trainer's validation users best (trainer.ts draws them the same way from `seed`).
  * Null when that weight is 0 (the network alone ranks better) or `k` is 0.
  */
-export function fitCoOccurrence(w: Weights, cfg: ModelConfig, codes: ItemCodes, split: Split, opts: { k: number; seed: number; validUsers: number }) {
+export function fitCoOccurrence(w: Weights, cfg: ModelConfig, codes: ItemCodes, split: Pick<Split, 'train' | 'valid'>, opts: { k: number; seed: number; validUsers: number }) {
   if (opts.k === 0) return null;
   const started = Date.now();
   const table = buildCoOccurrence(codes.keys!, split.train, { ...CO_DEFAULTS, k: opts.k });

@@ -95,7 +95,8 @@ export interface SimResult {
   ring?: { width: Width; maxReports: number };
 }
 
-/** Runs `rounds` of DP federated rounds from `start` (the server optimizer applies each noisy mean). */
+/** Runs `rounds` of DP federated rounds from `start` (the server optimizer applies each noisy mean).
+ *  `onRound` sees each round's weights while the next round's devices run. */
 export async function simulateFederated(
   start: Weights,
   names: string[],
@@ -111,6 +112,7 @@ export async function simulateFederated(
   const servers = await roundServers(opts, length, clientCount);
   const logs: RoundLog[] = [];
   let state: ServerOptimizerState | null = null;
+  let previous: (() => Promise<void>) | undefined;
   try {
     for (let round = 1; round <= opts.rounds; round++) {
       const started = Date.now();
@@ -118,7 +120,13 @@ export async function simulateFederated(
       const values = await Promise.all(names.map(async (n) => (await global[n].data()) as Float32Array));
       const shares = workers.map((_, i) => cohort.filter((_, j) => j % workers.length === i));
       const server = servers.open(round, cohort.length);
-      await Promise.all(workers.map((w, i) => runJob(w, { round, clients: shares[i], values, secagg: server.secagg }).then((part) => server.merge(part))));
+      const jobs = Promise.all(workers.map((w, i) => runJob(w, { round, clients: shares[i], values, secagg: server.secagg }).then((part) => server.merge(part))));
+      // Its failure is thrown where it is awaited, not reported as unhandled meanwhile.
+      jobs.catch(() => {});
+      // The last round's callback runs here while the devices train in their threads: the global
+      // weights stay that round's until this round's jobs are done.
+      await previous?.();
+      await jobs;
       const log: RoundLog = { round, updates: server.count, seconds: 0 };
       if (server.count >= MIN_COHORT) {
         const release = server.finish();
@@ -131,8 +139,9 @@ export async function simulateFederated(
       log.seconds = (Date.now() - started) / 1000;
       logs.push(log);
       opts.log(`round ${round}/${opts.rounds}: ${log.updates} ${servers.ring ? 'reports' : 'updates'}, ${log.seconds.toFixed(1)}s${log.refused ? `; refused: ${log.refused}` : ''}`);
-      await onRound?.(round, global);
+      previous = onRound && (() => onRound(round, global));
     }
+    await previous?.();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
