@@ -154,9 +154,13 @@ describe('simulateFederated, two-aggregator', () => {
     // The malicious report is in the first thread's share of round 2.
     let threads = 0;
     const spawn = () => new Worker(SCRIPTED_THREAD, { eval: true, workerData: { evilRound: threads++ === 0 ? 2 : 0 } });
-    const result = await simulateFederated(start, ['a', 'b'], 40, opts, spawn, async (_, w) => {
+    const seen: number[] = [];
+    // Each round's callback runs while the next round's jobs do: it must still see its own round's weights.
+    const result = await simulateFederated(start, ['a', 'b'], 40, opts, spawn, async (round, w) => {
+      seen.push(round);
       after.push(new Float32Array([...(await w.a.data()), ...(await w.b.data())]));
     });
+    expect(seen).toEqual([1, 2, 3]);
     expect(result.ring?.width).toBe(24);
     expect(result.rounds.map((r) => r.refused === undefined)).toEqual([true, false, true]);
     expect(result.rounds[1].refused).toMatch(/^coordinate 0 of the sum is \d+, beyond/);
