@@ -4,8 +4,9 @@
 // two-aggregator mode's report, both aggregators' sums of it), the same devices in both modes.
 // CPU time of the whole process (the GC's threads and WebCrypto's included) per device, after a
 // warm-up pass, and the share of the machine's CPU time the hypervisor gave elsewhere meanwhile
-// (steal: on a shared virtual machine the same work then takes longer). The simulation's wall time is about this times the devices of all rounds, over
-// the cores, plus the starting model and the centralized reference.
+// (steal: on a shared virtual machine the same work then takes longer). The simulation's wall
+// time is about this times the devices of all rounds, over the cores, plus the starting model and
+// the centralized reference.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
@@ -56,13 +57,12 @@ async function main() {
     const stolen = stealMeter();
     await run({ round: 1, clients: ids, values, secagg });
     const used = process.cpuUsage(cpu);
-    const steal = stolen();
     rows.push({
       aggregation,
       devices: ids.length,
       cpuMsPerDevice: +((used.user + used.system) / 1000 / ids.length).toFixed(2),
       wallMsPerDevice: +((performance.now() - wall) / ids.length).toFixed(2),
-      stealShare: steal === null ? null : +steal.toFixed(3),
+      stealShare: stolen(),
     });
   }
   console.table(rows);

@@ -15,7 +15,7 @@ import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
 import { configFor } from './lib/presets';
 import { TRAIN_DEFAULTS, trainModel, type TrainOptions } from './lib/trainer';
 import { readArtifact, writeArtifact } from './lib/artifact-io';
-import { rankFull } from './lib/full-rank';
+import { rankFull, type RankOptions } from './lib/full-rank';
 import { summarize, type Metrics } from './lib/metrics';
 import { isHeldOut } from './lib/holdout';
 import { popularityCounts } from './lib/baselines';
@@ -168,7 +168,7 @@ async function main() {
   const codes = catalogCodes(ds.items, cfg);
   const trainOf = (i: number) => split.train[i];
   const validOf = (i: number) => split.valid[i];
-  const eval_ = (w: Parameters<typeof rankFull>[0]) => summarize(rankFull(w, cfg, codes, clients).ranks);
+  const eval_ = (w: Weights, prior?: RankOptions['prior']) => summarize(rankFull(w, cfg, codes, clients, { prior }).ranks);
 
   // 1. The starting point: central training on the volunteers' data only.
   const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
@@ -221,7 +221,7 @@ async function main() {
   log(`centralized: NDCG@10 ${centralMetrics['NDCG@10'].toFixed(4)}`);
   const fedMetrics = eval_(fed.weights);
   const volunteers = { train: vol.map(trainOf), valid: vol.map(validOf) };
-  const withPrior = priorFigures(start, cfg, codes, clients, volunteers, seed, { start, centralized: centralWeights, federated: fed.weights });
+  const withPrior = priorFigures(start, cfg, codes, volunteers, seed, { start, centralized: centralWeights, federated: fed.weights }, eval_);
   const seconds = fed.rounds.map((r) => r.seconds).sort((a, b) => a - b);
   const eps = epsilonAfter(q, noise, rounds, delta);
   const out = {
@@ -255,7 +255,7 @@ async function main() {
     federated_weights: federated,
     seconds: Math.round((Date.now() - started) / 1000),
     // The share of the machine's CPU time the hypervisor gave elsewhere meanwhile (Linux; else null).
-    cpu_steal_share: roundOrNull(stolen(), 3),
+    cpu_steal_share: stolen(),
   };
   writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
   const row = (m: Metrics) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(4)]));
@@ -271,11 +271,19 @@ async function main() {
  * chosen on their validation targets with the start, then kept unchanged while federation trains
  * the network (federated rounds never touch the prior). None when the prior gains too little.
  */
-function priorFigures(start: Weights, cfg: ModelConfig, codes: ItemCodes, clients: Case[], volunteers: Pick<Split, 'train' | 'valid'>, seed: number, models: Record<'start' | 'centralized' | 'federated', Weights>) {
+function priorFigures(
+  start: Weights,
+  cfg: ModelConfig,
+  codes: ItemCodes,
+  volunteers: Pick<Split, 'train' | 'valid'>,
+  seed: number,
+  models: Record<'start' | 'centralized' | 'federated', Weights>,
+  evaluate: (w: Weights, prior: RankOptions['prior']) => Metrics,
+) {
   const co = fitCoOccurrence(start, cfg, codes, volunteers, { k: CO_DEFAULTS.k, seed, validUsers: TRAIN_DEFAULTS.validUsers });
   if (!co) return { prior: null };
   const prior = catalogCoPrior(co.table, codes, cfg.maxLen);
-  const m = Object.fromEntries(Object.entries(models).map(([k, w]) => [k, summarize(rankFull(w, cfg, codes, clients, { prior }).ranks)]));
+  const m = Object.fromEntries(Object.entries(models).map(([k, w]) => [k, evaluate(w, prior)]));
   return { prior: co.record, models: m, ratio_ndcg10: m.federated['NDCG@10'] / m.centralized['NDCG@10'] };
 }
 
@@ -295,8 +303,6 @@ async function loadStart(dir: string, cfg: ModelConfig, key: StartKey): Promise<
   }
   return weightsFromArrays(weightSpecs(cfg), weights);
 }
-
-const roundOrNull = (x: number | null, digits: number) => (x === null ? null : +x.toFixed(digits));
 
 function fail(message: string): never {
   throw new Error(`${message}\n${USAGE}`);

@@ -17,12 +17,13 @@ function readTicks(): Ticks | null {
   }
 }
 
-/** Starts a measure; calling the result gives the share of all cores' time stolen since, or null. */
+/** Starts a measure; calling the result gives the share of all cores' time stolen since, to a
+ *  thousandth (the kernel counts in ticks of 10 ms), or null. */
 export function stealMeter(): () => number | null {
   const from = readTicks();
   return () => {
     const to = readTicks();
     if (!from || !to || to.total <= from.total) return null;
-    return (to.steal - from.steal) / (to.total - from.total);
+    return +((to.steal - from.steal) / (to.total - from.total)).toFixed(3);
   };
 }
