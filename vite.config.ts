@@ -73,6 +73,19 @@ function compileHints(entries: string[]): Plugin {
   };
 }
 
+// Vite wraps each dynamic import in a helper that first preloads the imported chunk's
+// dependencies and CSS. With modulePreload off and no CSS there is nothing to preload, yet the
+// helper (0.9 KB gzip) was a module of its own that every page loaded before its first shelf.
+const PRELOAD_HELPER = '\0vite/preload-helper.js';
+function noPreloadHelper(): Plugin {
+  return {
+    name: 'shelfwise-no-preload-helper',
+    enforce: 'pre',
+    resolveId: (id) => (id === PRELOAD_HELPER ? id : null),
+    load: (id) => (id === PRELOAD_HELPER ? 'export const __vitePreload = (load) => load();' : null),
+  };
+}
+
 function chunkNames(): Record<keyof typeof CHUNKS, string> {
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { file: string }>;
   const out = {} as Record<keyof typeof CHUNKS, string>;
@@ -95,7 +108,7 @@ const chunksBuild = {
     },
   },
   // The co-occurrence prior is imported only for a model that carries one, and then before its shelf.
-  plugins: [copyModel(), compileHints([CHUNKS.store, CHUNKS.ui, CHUNKS.rank, 'src/model/plain/co-occurrence.ts'])],
+  plugins: [noPreloadHelper(), copyModel(), compileHints([CHUNKS.store, CHUNKS.ui, CHUNKS.rank, 'src/model/plain/co-occurrence.ts'])],
 };
 
 const loaderBuild = () => ({

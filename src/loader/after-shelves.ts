@@ -11,7 +11,7 @@ export interface AfterShelvesDeps {
   warn(error: unknown): void;
 }
 
-/** A trigger to call after each shelf is shown. */
+/** A trigger to call once the page's shelves are shown. */
 export function afterShelvesOnce(deps: AfterShelvesDeps): () => void {
   let asked = false;
   return () => {

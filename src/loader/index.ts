@@ -36,15 +36,15 @@ function idle(fn: () => void): void {
 }
 
 /** Time from a shelf's candidates to the frame after it was rendered, as a performance measure
- *  `shelfwise:shelf` (detail: slot and source) that the page's own monitoring can read. */
-function shown(slot: string, source: string, since: number): void {
-  requestAnimationFrame(() =>
-    setTimeout(() => {
-      try {
-        performance.measure('shelfwise:shelf', { start: since, detail: { slot, source } });
-      } catch {}
-    }),
-  );
+ *  `shelfwise:shelf` that the page's own monitoring can read (detail: slot, source, and `ordered`,
+ *  the part of it until the shelf's order was known; the rest is the render and the frame). */
+function shown(slot: string, source: string, since: number, ordered: number): void {
+  const measure = () => {
+    try {
+      performance.measure('shelfwise:shelf', { start: since, detail: { slot, source, ordered: ordered - since } });
+    } catch {}
+  };
+  requestAnimationFrame(() => setTimeout(measure));
 }
 
 function main(script: HTMLScriptElement | null): void {
@@ -56,7 +56,7 @@ function main(script: HTMLScriptElement | null): void {
   const lazy = createLazy({
     openStore: () => {
       const early = openEarly(() => indexedDB, DB_NAME);
-      return load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME, early }));
+      return load<StoreModule>(chunkUrl(cfg.base, 'store')).then((m) => m.openStore({ dbName: DB_NAME, early, maintain: idle }));
     },
     openPage: (store) =>
       load<RankModule>(chunkUrl(cfg.base, 'rank')).then((m) =>

@@ -66,13 +66,13 @@ afterEach(() => {
 });
 
 describe('runSlot', () => {
-  test('the shelf is measured from when its candidates are in hand: waiting for the dismissed list counts', async () => {
+  test('the shelf is measured from when its candidates are in hand: waiting for the dismissed list counts, as the order does', async () => {
     const { deps } = harness({ visible: vi.fn((c: Candidate[]) => after(40, c)), rank: vi.fn((_k: string, c: Candidate[]) => after(10, c)) });
     const t0 = performance.now();
     const handle = runSlot(slotElement({ shelfwiseSlot: 'home' }, inline('a', 'b')), deps);
     await vi.advanceTimersByTimeAsync(50);
     await handle.done;
-    expect(deps.shown).toHaveBeenCalledWith('home', 'model', t0);
+    expect(deps.shown).toHaveBeenCalledWith('home', 'model', t0, t0 + 50);
     expect(performance.now() - t0).toBe(50);
   });
 
@@ -264,18 +264,18 @@ describe('runSlot', () => {
     expect(await handle.done).toMatchObject({ source: 'model', shown: ['y', 'x'], ms: 200 });
   });
 
-  test('reports each shown shelf with its source and the time its candidates arrived', async () => {
+  test('reports each shown shelf with its source, the time its candidates arrived and the time its order was known', async () => {
     vi.stubGlobal('fetch', vi.fn(() => after(120, Response.json({ items: items('x', 'y') }))));
     const { deps } = harness({ endpoint: 'https://shop.example/api/candidates', rank: vi.fn((_k: string, c: Candidate[]) => after(30, c)) });
     const start = performance.now();
     const handle = runSlot(slotElement({ shelfwiseSlot: 'home' }), deps);
     await vi.advanceTimersByTimeAsync(150);
     await handle.done;
-    expect(deps.shown).toHaveBeenCalledExactlyOnceWith('home', 'model', start + 120);
+    expect(deps.shown).toHaveBeenCalledExactlyOnceWith('home', 'model', start + 120, start + 150);
 
     const server = harness({ personalize: vi.fn(async () => false) });
     await runSlot(slotElement({ shelfwiseSlot: 'side' }, inline('a')), server.deps).done;
-    expect(server.deps.shown).toHaveBeenCalledExactlyOnceWith('side', 'server', expect.any(Number));
+    expect(server.deps.shown).toHaveBeenCalledExactlyOnceWith('side', 'server', expect.any(Number), expect.any(Number));
   });
 
   test('a UI chunk that fails to load is reported through the slot, never unhandled', async () => {

@@ -55,8 +55,9 @@ export interface SlotDeps {
   ui(): Promise<UiModule>;
   onImpression(slot: string, item: Candidate, position: number): void;
   onSelect(slot: string, item: Candidate, position: number): void;
-  /** The shelf was rendered from `source`; its candidates had arrived at `since` (performance.now()). */
-  shown(slot: string, source: Source, since: number): void;
+  /** The shelf was rendered from `source`; its candidates had arrived at `since` and their order
+   *  was known at `ordered` (performance.now() times). */
+  shown(slot: string, source: Source, since: number, ordered: number): void;
   warn(error: unknown): void;
   /** Fills the slot with a skeleton as tall as the shelf; returns the root the shelf renders into. */
   reserve(el: HTMLElement, opts: { count: number }): ShadowRoot;
@@ -122,8 +123,9 @@ export function runSlot(el: HTMLElement, deps: SlotDeps): SlotHandle {
       return status('empty', []);
     }
     const [source, items] = await personalOrder(spec, server, personal, deps);
+    const ordered = performance.now();
     await show(items, source);
-    deps.shown(spec.name, source, arrived);
+    deps.shown(spec.name, source, arrived, ordered);
     return status(source, items);
   })();
   return { done, unpersonalize: () => done.then(() => (server.length ? show(server, 'server') : undefined)) };

@@ -50,17 +50,24 @@ describe('createSlots', () => {
     expect(deps.run.mock.calls.map(([e]) => e)).toEqual([a, b]);
   });
 
-  test('keeps statuses in the order slots settle, and reports each settled slot once', async () => {
+  test('keeps statuses in the order slots settle, and reports when all of a scan\'s slots have settled', async () => {
     const { slots, deps, el, runs } = setup();
     const [a, b] = [el('a'), el('b')];
     slots.scan();
     runs.get(b)!.settle(status('b'));
     await tick();
     expect(slots.statuses()).toEqual([status('b')]);
-    expect(deps.settled).toHaveBeenCalledTimes(1);
+    expect(deps.settled).not.toHaveBeenCalled();
     runs.get(a)!.settle(status('a'));
     await tick();
     expect(slots.statuses()).toEqual([status('b'), status('a')]);
+    expect(deps.settled).toHaveBeenCalledOnce();
+    // A later scan with a new slot reports again; one with nothing new does not.
+    slots.scan();
+    const c = el('c');
+    slots.scan();
+    runs.get(c)!.settle(status('c'));
+    await tick();
     expect(deps.settled).toHaveBeenCalledTimes(2);
   });
 

@@ -6,7 +6,8 @@ export interface SlotsDeps {
   /** The slot elements on the page now. */
   elements(): Iterable<HTMLElement>;
   run(el: HTMLElement): SlotHandle;
-  /** Called once per slot after it has been shown (or has failed). */
+  /** Called when every slot a scan started has been shown (or has failed): what the page does
+   *  after its shelves (a learning worker on two cores included) must not slow the last of them. */
   settled(): void;
   warn(error: unknown): void;
 }
@@ -26,13 +27,15 @@ export function createSlots(deps: SlotsDeps): Slots {
   const statuses: SlotStatus[] = [];
   return {
     scan() {
+      const started: Promise<void>[] = [];
       for (const el of deps.elements()) {
         if (seen.has(el)) continue;
         seen.add(el);
         const handle = deps.run(el);
         handles.push(handle);
-        handle.done.then((s) => void statuses.push(s), deps.warn).then(() => deps.settled());
+        started.push(handle.done.then((s) => void statuses.push(s), deps.warn));
       }
+      if (started.length) void Promise.all(started).then(() => deps.settled());
     },
     statuses: () => statuses.slice(),
     unpersonalize: () => Promise.all(handles.map((h) => h.unpersonalize())),

@@ -5,6 +5,7 @@ import { getModelInfo, getRound } from '../sync/client';
 import type { ModelInfo, RoundInfo } from '../sync/wire';
 import { learn } from './learning';
 import { newerModel } from './model-update';
+import { writePointer } from './pointer';
 import type { PageState } from './index';
 import { startWorker, type WorkerClient } from './worker-client';
 
@@ -23,6 +24,10 @@ export async function afterShelves(state: PageState, reach: Reach = REACH): Prom
   // A page that loaded no model had no history to rank for: nothing to update or learn.
   if (state.stopped || !state.model) return;
   const store = await opts.store();
+  if (state.unsaved) {
+    await writePointer(store, state.unsaved).catch(opts.warn);
+    state.unsaved = null;
+  }
   const current = await state.model?.catch(() => null);
   const pointer = await newerModel({
     source: opts.sync ?? opts.shipped,
@@ -34,7 +39,7 @@ export async function afterShelves(state: PageState, reach: Reach = REACH): Prom
     modelInfo: reach.modelInfo,
   }).catch((error: unknown) => void opts.warn(error));
   // Shelves already shown keep their order; any shown later on this page use the new model.
-  if (pointer) state.model = state.load(pointer.url, pointer.json);
+  if (pointer) state.model = state.load(pointer.url, pointer.json, pointer.weights);
   await learnNow(state, reach);
 }
 

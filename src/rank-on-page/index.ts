@@ -16,7 +16,7 @@ import { whyThis } from '../model/plain/rank/why';
 import { loadModel, type LoadedModel } from './load';
 import { complementMask } from './context';
 import { cachedScores, orderByScores } from './order';
-import { readPointer, writePointer } from './pointer';
+import { readPointer, writePointer, type ModelPointer } from './pointer';
 import { createRanking } from './rank';
 import { nextTask } from './tasks';
 import type { WorkerClient } from './worker-client';
@@ -65,7 +65,10 @@ export interface PageState {
   worker: WorkerClient | null;
   stopped: boolean;
   outcome: ContributionOutcome | null;
-  load(url: string, json?: LoadedModel['json']): Promise<LoadedModel>;
+  /** The pointer to write in idle time: the page's model came from one without its weights. */
+  unsaved: ModelPointer | null;
+  /** The model at `url`; `weights`: a pointer's copy of them (fetched when absent or damaged). */
+  load(url: string, json?: LoadedModel['json'], weights?: ArrayBuffer): Promise<LoadedModel>;
 }
 
 const toItem = (c: Candidate): ItemLike => parseItem(c) ?? { item_id: c.item_id };
@@ -76,13 +79,13 @@ type AfterShelvesModule = { afterShelves(state: PageState): Promise<void>; learn
 export function createPage(opts: PageOptions, afterShelvesPart: () => Promise<AfterShelvesModule> = () => import('./after-shelves')): Page {
   const source = opts.sync ?? opts.shipped;
   const timings: DebugInfo['timings'] = {};
-  const load = async (url: string, json?: LoadedModel['json']) => {
+  const load = async (url: string, json?: LoadedModel['json'], weights?: ArrayBuffer) => {
     const started = performance.now();
-    const loaded = await loadModel(url, json, { fetch: (...a) => fetch(...a), nextTask });
+    const loaded = await loadModel(url, json, { fetch: (...a) => fetch(...a), nextTask }, weights);
     timings.load = Math.round(performance.now() - started);
     return loaded;
   };
-  const state: PageState = { opts, model: null, worker: null, stopped: false, outcome: null, load };
+  const state: PageState = { opts, model: null, worker: null, stopped: false, outcome: null, unsaved: null, load };
 
   let pointer: ReturnType<typeof readPointer> | undefined;
   const readOnce = async () => (pointer ??= readPointer(await opts.store(), source));
@@ -93,13 +96,15 @@ export function createPage(opts: PageOptions, afterShelvesPart: () => Promise<Af
     const pointer = await readOnce();
     if (pointer) {
       try {
-        return await load(pointer.url, pointer.json);
+        const { fetched, ...loaded } = await load(pointer.url, pointer.json, pointer.weights);
+        if (fetched) state.unsaved = { ...pointer, weights: fetched };
+        return loaded;
       } catch (error) {
         opts.warn(error);
       }
     }
-    const shipped = await load(opts.shipped);
-    await writePointer(store, { source, url: shipped.url, json: shipped.json });
+    const { fetched, ...shipped } = await load(opts.shipped);
+    await writePointer(store, { source, url: shipped.url, json: shipped.json, weights: fetched });
     return shipped;
   }
   const model = () => (state.model ??= first());

@@ -1,8 +1,8 @@
 // Loads a model version for ranking on the page: its model.json (from the store's pointer when
-// there is one, so no request is needed), its weights (immutable, so from the HTTP cache after the
-// first time), checked against the hash model.json promises, decoded a slice per task, and the
-// ranker warmed once so the first shelf does not pay for V8's cold start. The co-occurrence
-// prior's code is fetched only for a model that carries one.
+// there is one, so no request is needed), its weights (the pointer's copy, else from the network or
+// the HTTP cache: the file is immutable), checked against the hash model.json promises, decoded a
+// slice per task, and the ranker warmed once so the first shelf does not pay for V8's cold start.
+// The co-occurrence prior's code is fetched only for a model that carries one.
 import { checkModelJson, sha256Hex, type ModelJson } from '../model/plain/artifact';
 import { createRanker, type Ranker } from '../model/plain/rank/ranker';
 import { hasPrior } from '../model/plain/co-key';
@@ -15,6 +15,8 @@ export interface LoadedModel {
   url: string;
   json: ModelJson;
   ranker: Ranker;
+  /** The weights, when they were fetched rather than given: for the pointer to keep. */
+  fetched?: ArrayBuffer;
 }
 
 export interface LoadDeps {
@@ -44,9 +46,10 @@ export async function fetchWeights(url: string, json: ModelJson, fetcher: typeof
   throw new Error(`model: weights hash ${hash.slice(0, 12)}… does not match model.json`);
 }
 
-export async function loadModel(url: string, known: ModelJson | undefined, deps: LoadDeps): Promise<LoadedModel> {
+/** `kept`: the weights the pointer holds, used when they match model.json's hash. */
+export async function loadModel(url: string, known: ModelJson | undefined, deps: LoadDeps, kept?: ArrayBuffer): Promise<LoadedModel> {
   const json = known ?? (await fetchModelJson(url, deps.fetch));
-  const bytes = await fetchWeights(url, json, deps.fetch);
+  const bytes = kept && (await sha256Hex(kept)) === json.weightsSha256 ? kept : await fetchWeights(url, json, deps.fetch);
   await deps.nextTask();
   const arrays = await decodeInSlices(json.weightsManifest[0].weights, bytes, deps.nextTask);
   await deps.nextTask();
@@ -54,5 +57,5 @@ export async function loadModel(url: string, known: ModelJson | undefined, deps:
   const ranker = createRanker(json.config, arrays, prior);
   await deps.nextTask();
   ranker.warm();
-  return { version: json.version, url, json, ranker };
+  return { version: json.version, url, json, ranker, ...(bytes === kept ? {} : { fetched: bytes }) };
 }

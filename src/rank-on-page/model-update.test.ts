@@ -34,7 +34,7 @@ describe('newerModel', () => {
   test('with federated learning: the newest published version, weights verified before the pointer moves', async () => {
     const s = setup({ sync: true, current: shipped.json.version });
     const pointer = await newerModel(s.deps);
-    expect(pointer).toEqual({ source: SYNC, url: PUBLISHED, json: published.json });
+    expect(pointer).toEqual({ source: SYNC, url: PUBLISHED, json: published.json, weights: published.bin.slice().buffer });
     expect(s.deps.modelInfo).toHaveBeenCalledWith(SYNC);
     expect(s.net.log).toEqual([`default ${PUBLISHED}`, `force-cache ${weightsUrl(pointer!)}`]);
     expect(await readPointer(s.store, SYNC)).toEqual(pointer);
@@ -53,7 +53,7 @@ describe('newerModel', () => {
     expect(same.net.log).toEqual([`default ${SHIPPED}`]);
 
     const redeployed = setup({ sync: false, current: 'an older deployment' });
-    expect(await newerModel(redeployed.deps)).toEqual({ source: SHIPPED, url: SHIPPED, json: shipped.json });
+    expect(await newerModel(redeployed.deps)).toEqual({ source: SHIPPED, url: SHIPPED, json: shipped.json, weights: shipped.bin.slice().buffer });
     expect(redeployed.net.log).toEqual([`default ${SHIPPED}`, `force-cache ${weightsUrl({ url: SHIPPED, json: shipped.json })}`]);
     expect(redeployed.deps.modelInfo).not.toHaveBeenCalled();
   });

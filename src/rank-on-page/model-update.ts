@@ -1,5 +1,5 @@
 // In idle time, after the shelves: is a newer model published? Its weights are fetched and checked
-// now (so the HTTP cache has them) and the pointer moves, so the next page ranks with it at once.
+// now and kept with the pointer, which moves, so the next page ranks with it at once.
 // With federated learning that is the newest published version; otherwise the site's shipped
 // model.json, which a new deployment changes.
 import type { ModelJson } from '../model/plain/artifact';
@@ -34,8 +34,8 @@ export async function newerModel(deps: UpdateDeps): Promise<ModelPointer | null>
     if (json.version === deps.current) return null;
   }
   json ??= await fetchModelJson(url, deps.fetch);
-  await fetchWeights(url, json, deps.fetch);
-  const pointer = { source: deps.source, url, json };
+  const weights = await fetchWeights(url, json, deps.fetch);
+  const pointer = { source: deps.source, url, json, weights };
   await writePointer(deps.store, pointer);
   return pointer;
 }

@@ -51,6 +51,8 @@ function page(store: TestStore, sync: string | null = null, r?: Reach) {
   return { page: createPage(opts, part), opts, part };
 }
 
+const bytesOf = (served: Served) => served.bin.slice().buffer;
+
 /** Lets the ranking's writes happen (after the next frame; Node has none, so after their timeout). */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 520));
 
@@ -60,7 +62,7 @@ describe('createPage', () => {
     const { page: p } = page(store);
     await p.prepare();
     expect(net.log).toEqual([`default ${SHIPPED}`, `force-cache ${weightsUrl({ url: SHIPPED, json: shipped.json })}`]);
-    expect(store.state.get(MODEL_KEY)).toEqual({ source: SHIPPED, url: SHIPPED, json: shipped.json });
+    expect(store.state.get(MODEL_KEY)).toEqual({ source: SHIPPED, url: SHIPPED, json: shipped.json, weights: bytesOf(shipped) });
 
     const ranked = await p.rank('home', candidates);
     expect(ranked.map((c) => c.item_id).sort()).toEqual(candidates.map((c) => c.item_id).sort());
@@ -87,7 +89,7 @@ describe('createPage', () => {
     expect(await p.rank('home', candidates)).toHaveLength(candidates.length);
   });
 
-  test('the next page ranks from the pointer: its weights are the only request', async () => {
+  test('the next page ranks from the pointer, which holds model.json and the weights: no request', async () => {
     const store = memoryStore(HISTORY.map(stored));
     const never = page(store).page;
     await never.start();
@@ -96,9 +98,22 @@ describe('createPage', () => {
     net.log.length = 0;
     const next = page(store).page;
     await next.start();
-    expect(net.log).toEqual([`force-cache ${weightsUrl({ url: SHIPPED, json: shipped.json })}`]);
     await next.rank('home', candidates);
-    expect(net.log).toHaveLength(1);
+    expect(net.log).toEqual([]);
+  });
+
+  test("a pointer without the weights (an older widget's) or with damaged ones: fetched, and kept after the shelves", async () => {
+    for (const weights of [undefined, new Uint8Array(shipped.bin.length).buffer]) {
+      const store = memoryStore(HISTORY.map(stored));
+      await store.setState(MODEL_KEY, { source: SHIPPED, url: SHIPPED, json: shipped.json, weights });
+      net.log.length = 0;
+      const { page: p } = page(store, null, reach());
+      await p.rank('home', candidates);
+      expect(net.log).toEqual([`force-cache ${weightsUrl({ url: SHIPPED, json: shipped.json })}`]);
+      expect((store.state.get(MODEL_KEY) as { weights?: ArrayBuffer }).weights).toEqual(weights); // nothing written before the shelves
+      await p.afterShelves();
+      expect(store.state.get(MODEL_KEY)).toEqual({ source: SHIPPED, url: SHIPPED, json: shipped.json, weights: bytesOf(shipped) });
+    }
   });
 
   test('a pointer whose weights are gone falls back to the shipped model, and is reported', async () => {
@@ -165,7 +180,7 @@ describe('after the shelves', () => {
     expect(r.modelInfo).not.toHaveBeenCalled(); // nothing was ranked on this page yet
     await p.rank('home', candidates);
     await p.afterShelves();
-    expect(store.state.get(MODEL_KEY)).toEqual({ source: SYNC, url: PUBLISHED, json: published.json });
+    expect(store.state.get(MODEL_KEY)).toEqual({ source: SYNC, url: PUBLISHED, json: published.json, weights: bytesOf(published) });
     expect((await p.debug()).modelVersion).toBe(published.json.version);
     expect(HISTORY.length).toBeGreaterThanOrEqual(MIN_NEW_EVENTS);
     expect(r.started).toEqual([opts.workerUrl]);

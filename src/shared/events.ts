@@ -21,13 +21,14 @@ const WIDGET_EVENTS = ['shelfwise_impression', 'shelfwise_click', 'shelfwise_dis
 type Ga4EventName = (typeof GA4_EVENTS)[number];
 export type EventName = Ga4EventName | (typeof WIDGET_EVENTS)[number];
 
-function oneOf<T extends string>(names: readonly T[]): (v: unknown) => v is T {
-  const known = new Set<unknown>(names);
+// Pure: a bundle that does not use a set (the loader) drops it and its names.
+function oneOf<T extends string>(...lists: (readonly T[])[]): (v: unknown) => v is T {
+  const known = new Set<unknown>(lists.flat());
   return (v): v is T => known.has(v);
 }
 
-export const isGa4EventName = oneOf(GA4_EVENTS);
-export const isEventName = oneOf<EventName>([...GA4_EVENTS, ...WIDGET_EVENTS]);
+export const isGa4EventName = /* @__PURE__ */ oneOf(GA4_EVENTS);
+export const isEventName = /* @__PURE__ */ oneOf<EventName>(GA4_EVENTS, WIDGET_EVENTS);
 
 /** Interest events the model reads, by row of its event-type embedding; everything else
  *  (impressions, list views, removals) is not a sign of interest in that one item. Row 0 is
@@ -50,7 +51,7 @@ export type InterestEventName = keyof typeof INTEREST_ROWS;
 
 export const INTEREST_EVENTS = Object.keys(INTEREST_ROWS) as InterestEventName[];
 
-export const isInterest = oneOf(INTEREST_EVENTS);
+export const isInterest = /* @__PURE__ */ oneOf(INTEREST_EVENTS);
 
 /** The embedding row of an event type; 0 (padding) for one that is not an interest event. */
 export function interestRow(type: string): number {

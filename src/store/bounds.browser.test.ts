@@ -42,6 +42,28 @@ describe('store: bounds', () => {
     reopened.close();
   });
 
+  it('with `maintain`, prunes when the caller runs it, and reads leave out expired records until then', async () => {
+    const clock = fakeClock();
+    const dbName = uniqueDbName();
+    const store = await openStore({ dbName, maxAgeDays: 10, now: clock.now });
+    await store.add([ev('view_item', 'old', clock.t - 9 * DAY), ev('view_item', 'new', clock.t), ev('shelfwise_dismiss', 'gone', clock.t - 9 * DAY, { source: 'widget' })]);
+    store.close();
+    clock.advance(2 * DAY); // 'old' and the dismissal are now 11 days old
+    const pending: (() => void)[] = [];
+    const reopened = await openStore({ dbName, maxAgeDays: 10, now: clock.now, maintain: (prune) => pending.push(prune) });
+    expect(pending).toHaveLength(1);
+    // Still stored, never answered.
+    expect(await reopened.count()).toBe(3);
+    expect((await reopened.recent()).map((e) => e.item_id)).toEqual(['new']);
+    const reading = await reopened.read({ events: { limit: 10 } });
+    expect([reading.events.map((e) => e.item_id), reading.dismissed]).toEqual([['new'], []]);
+    expect(await reopened.dismissed()).toEqual([]);
+    pending[0]();
+    await expect.poll(() => reopened.count()).toBe(1);
+    expect((await reopened.dump()).dismissed).toEqual([]);
+    reopened.close();
+  });
+
   it('keeps a record exactly maxAgeDays old and rejects one already older', async () => {
     const clock = fakeClock();
     const store = await openStore({ dbName: uniqueDbName(), maxAgeDays: 1, now: clock.now });

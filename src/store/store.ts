@@ -2,7 +2,7 @@ import { DISMISS_EVENT } from '../shared/events';
 import type { DismissedItem, EventName, StoredEvent } from '../shared/types';
 import type { IDBPIndex, IDBPObjectStore, StoreNames } from 'idb';
 import { connect } from './connection';
-import type { ShelfwiseDB } from './schema';
+import type { DB, ShelfwiseDB } from './schema';
 import { enforceBounds } from './bounds';
 import { inTx, inTxOf } from './transaction';
 import { cleanEvent } from './validate';
@@ -12,7 +12,8 @@ export interface StoreOptions {
   dbName?: string;
   /** Most records kept; the oldest go first. Default 2000. */
   maxEvents?: number;
-  /** Records older than this are deleted on open and on every add. Default 90. */
+  /** Records older than this are deleted on every add and after the open (see `maintain`), and
+   *  never read. Default 90. */
   maxAgeDays?: number;
   /** Most dismissed items kept; the oldest dismissal goes first. Default 500. */
   maxDismissed?: number;
@@ -21,6 +22,11 @@ export interface StoreOptions {
   /** A connection the page opened while this code downloaded (src/loader/early-open.ts), used if
    *  it is to this database at this schema version and still open; otherwise the store opens its own. */
   early?: Promise<EarlyConnection | null>;
+  /** Where the open's pruning runs (the records and dismissals over their bounds deleted). Default:
+   *  before the store is returned. A page passes its idle callback: pruning is a read-write
+   *  transaction over the events, and every read asked after it would wait for its commit (9-35 ms
+   *  on a slow machine, between a shelf's candidates and the shelf). */
+  maintain?: (prune: () => void) => void;
 }
 
 export interface EarlyConnection {
@@ -70,6 +76,7 @@ export interface Store {
   add(events: readonly StoredEvent[]): Promise<AddResult>;
   /** Returned oldest -> newest. */
   recent(opts?: RecentOptions): Promise<StoredEvent[]>;
+  /** The records held, with any past their age that pruning has not deleted yet (see `maintain`). */
   count(opts?: { types?: EventName[] }): Promise<number>;
   /** Records, the dismissed items and state keys in one transaction: one consistent view, for one
    *  round trip to the database instead of one per part (a page's ranking reads all three). */
@@ -103,17 +110,21 @@ const checkTypes = (types: unknown) => check(!types || Array.isArray(types), 'ty
 
 /** Opens (creating or migrating) the database and prunes it to its bounds. */
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
-  const { dbName = 'shelfwise', maxEvents = 2000, maxAgeDays = 90, maxDismissed = 500, now = Date.now } = opts;
+  const { dbName = 'shelfwise', maxEvents = 2000, maxAgeDays = 90, maxDismissed = 500, now = Date.now, maintain } = opts;
   check(Number.isInteger(maxEvents) && maxEvents > 0 && maxAgeDays > 0, 'maxEvents and maxAgeDays must be > 0');
   check(Number.isInteger(maxDismissed) && maxDismissed > 0, 'maxDismissed must be > 0');
 
   const cutoff = () => now() - maxAgeDays * DAY_MS;
+  // Until pruning has run, a record past its age may still be there: no read answers it.
+  const current = (o: RecentOptions): RecentOptions => ({ ...o, since: Math.max(o.since ?? -Infinity, cutoff()) });
   // A dismissal is kept as long as an event would be: the same age limit, and a bounded list.
-  const conn = connect(dbName, opts.early ?? null, (db) =>
+  const prune = (db: DB) =>
     inTxOf(db, ['events', 'dismissed'], 'readwrite', (tx) =>
       Promise.all([enforceBounds(tx.objectStore('events'), maxEvents, cutoff()), enforceBounds(tx.objectStore('dismissed'), maxDismissed, cutoff())]).then(() => {}),
-    ),
-  );
+    );
+  // Each (re)open prunes: at once, or when the caller's `maintain` runs it (a failure then waits
+  // for the next add or open; nothing is lost).
+  const conn = connect(dbName, opts.early ?? null, maintain ? async (db) => maintain(() => void prune(db).catch(() => {})) : prune);
   await conn.run(async () => {});
 
   return {
@@ -157,7 +168,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
 
     async recent(opts = {}) {
       checkRecent(opts);
-      return conn.run((db) => inTx(db, 'events', 'readonly', (tx) => recentIn(tx.store, opts)));
+      return conn.run((db) => inTx(db, 'events', 'readonly', (tx) => recentIn(tx.store, current(opts))));
     },
 
     async count({ types } = {}) {
@@ -182,8 +193,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
         // would cost the page one more task. A failure rejects its request, so none is lost here.
         tx.done.catch(() => {});
         return Promise.all([
-          recentIn(tx.objectStore('events'), opts),
-          tx.objectStore('dismissed').index('ts').getAll(),
+          recentIn(tx.objectStore('events'), current(opts)),
+          tx.objectStore('dismissed').index('ts').getAll(IDBKeyRange.lowerBound(cutoff())),
           Promise.all(keys.map((k) => tx.objectStore('state').get(k))),
         ]);
       });
@@ -193,7 +204,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     },
 
     async dismissed() {
-      return conn.run((db) => inTx(db, 'dismissed', 'readonly', (tx) => tx.store.index('ts').getAll()));
+      return conn.run((db) => inTx(db, 'dismissed', 'readonly', (tx) => tx.store.index('ts').getAll(IDBKeyRange.lowerBound(cutoff()))));
     },
 
     async dump() {

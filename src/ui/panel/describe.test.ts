@@ -17,7 +17,7 @@ const dump = {
     'scores:related@a': { at: day2, scores: { b: 2 } },
     'fl:rounds': [{ round: 3, at: day1, bytes: 21312 }],
     'fl:last': { round: 4, newest: 9 },
-    model: { url: '/model/model.json' },
+    model: { url: '/model/model.json', weights: new ArrayBuffer(4096) },
   },
 };
 
@@ -55,6 +55,8 @@ group('the data panel’s view of the store', () => {
     expect(Object.keys(doc.shelf_orders)).toEqual(['for-you', 'related@a']);
     expect(doc.federated_rounds).toEqual([{ round: 3, at: day1, bytes: 21312 }]);
     expect(Object.keys(doc.other_state).sort()).toEqual(['fl:last', 'model']);
+    // The site's weights the pointer keeps, by size: not the shopper's data.
+    expect(doc.other_state.model).toEqual({ url: '/model/model.json', weights: { bytes: 4096 } });
     // Nothing the dump holds is left out.
     expect(Object.keys(doc.other_state).length + 5).toBe(Object.keys(dump.state).length);
   });

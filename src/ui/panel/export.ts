@@ -1,7 +1,7 @@
 // "Export": everything the panel shows, and everything else the device holds for this site, as
 // one JSON file (schema in README, "Your data"). Built and saved on the device: a blob URL, no request.
 import type { DeviceDump, ConsentInfo } from '../controls';
-import { CONTRIBUTIONS_KEY, OFFERED_KEY, PERSONAL_KEY } from '../../shared/storage-keys';
+import { CONTRIBUTIONS_KEY, MODEL_KEY, OFFERED_KEY, PERSONAL_KEY } from '../../shared/storage-keys';
 
 const EXPORT_FORMAT = 'shelfwise-export';
 const EXPORT_VERSION = 1;
@@ -26,8 +26,16 @@ export function exportDocument(dump: DeviceDump | null, consent: ConsentInfo, si
     offered: take(OFFERED_KEY) ?? [],
     shelf_orders: orders,
     federated_rounds: take(CONTRIBUTIONS_KEY) ?? [],
-    other_state: state,
+    other_state: withoutWeights(state),
   };
+}
+
+/** The model pointer's copy of the site's weights, by size: they are the site's model, not the
+ *  shopper's data, and would be megabytes of numbers. */
+function withoutWeights(state: Record<string, unknown>): Record<string, unknown> {
+  const pointer = state[MODEL_KEY] as { weights?: unknown } | undefined;
+  if (!(pointer?.weights instanceof ArrayBuffer)) return state;
+  return { ...state, [MODEL_KEY]: { ...pointer, weights: { bytes: pointer.weights.byteLength } } };
 }
 
 /** JSON text; typed arrays (the personal vector) as arrays of numbers. */
