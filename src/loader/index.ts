@@ -94,7 +94,10 @@ function main(script: HTMLScriptElement | null): void {
     relearn: () => lazy.loaded()?.then((p) => p.relearn()).catch(warn),
     warn,
   });
-  const ui = () => load<UiModule>(chunkUrl(cfg.base, 'ui'));
+  // Imported once: a second import() of a module already in hand answers only in a later task (9-15
+  // ms later on a busy page here), and each slot asks for the UI before its shelf.
+  let uiChunk: Promise<UiModule> | undefined;
+  const ui = () => (uiChunk ??= load<UiModule>(chunkUrl(cfg.base, 'ui')));
   const host = { consent, store: lazy.store, lang: script?.dataset.lang, labels: [] };
   const perSlot = slotDeps({ cfg, granted, store: lazy.store, page: lazy.page, ui, host, record: recording.record, flush: recording.flush, shown, warn });
   const elements = () => document.querySelectorAll<HTMLElement>('[data-shelfwise-slot]');
