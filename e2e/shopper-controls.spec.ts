@@ -53,7 +53,7 @@ async function axe(page: Page, what: string): Promise<void> {
  *  shows its placeholder). */
 function networkRequests(context: BrowserContext) {
   const capture = captureRequests(context);
-  const picture = (r: Captured) => r.resourceType === 'image' && /^\/img\/[^/]+\.svg$/.test(new URL(r.url).pathname);
+  const picture = (r: Captured) => r.resourceType === 'image' && /^\/img\/[^/]+\.png$/.test(new URL(r.url).pathname);
   return async () => (await capture.settle()).filter((r) => /^https?:/.test(r.url) && !picture(r)).map((r) => `${r.method} ${r.url}`);
 }
 

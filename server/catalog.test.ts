@@ -33,7 +33,7 @@ describe('catalog', () => {
       expect(item.currency).toBe('EUR');
       expect(item.price).toBeGreaterThan(0);
       expect(Math.round(item.price * 100) / 100).toBe(item.price);
-      expect(item.image).toBe(`/img/${item.item_id}.svg`);
+      expect(item.image).toBe(`/img/${item.item_id}.png`);
       expect(item.url).toBe(`/p/${item.item_id}`);
       expect(item.popularity).toBeGreaterThan(0);
     }

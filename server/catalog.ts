@@ -103,7 +103,7 @@ function makeItems(rng: Random, spec: CategorySpec, sub: SubcategorySpec, firstS
       item_category2: sub.name,
       price: makePrice(rng, sub.price, brand.tier),
       currency: CURRENCY,
-      image: `/img/${id}.svg`,
+      image: `/img/${id}.png`,
       url: `/p/${id}`,
       popularity: 0,
     };

@@ -138,7 +138,7 @@ describe('storefront pages', () => {
     const { items } = JSON.parse(slot![1]!) as { items: { item_id: string; item_category: string; score: number; url: string; image: string }[] };
     expect(items).toHaveLength(12);
     expect(new Set(items.map((i) => i.item_category)).size).toBe(3);
-    expect(items.every((i) => i.url === `/p/${i.item_id}` && i.image === `/img/${i.item_id}.svg`)).toBe(true);
+    expect(items.every((i) => i.url === `/p/${i.item_id}` && i.image === `/img/${i.item_id}.png`)).toBe(true);
   });
 
   it('switches to opt-in consent with a banner, and keeps the mode on internal links', async () => {

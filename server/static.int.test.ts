@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, startTestServer, type TestServer } from './test-helpers';
 
@@ -127,19 +128,22 @@ describe('static files and images', () => {
     expect(JSON.parse((await get('/api/nope')).text)).toEqual({ error: 'no such endpoint: /api/nope' });
   });
 
-  it('generates cached SVG product images and department tiles', async () => {
-    const res = await get('/img/SKU-1001.svg', { 'accept-encoding': 'gzip' });
+  it('generates cached PNG product images and department tiles', async () => {
+    const res = await get('/img/SKU-1001.png');
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(res.headers['content-type']).toBe('image/png');
     expect(res.headers['cache-control']).toBe('public, max-age=86400');
-    expect(res.text).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    expect(res.text).toContain('#3b6ea8'); // Apparel's colour
-    expect(res.text).not.toMatch(/<script/i);
-    expect((await get('/img/SKU-1001.svg', { 'if-none-match': res.headers.etag as string })).status).toBe(304);
-    const tile = await get('/img/cat-shoes.svg');
+    const picture = PNG.sync.read(res.raw);
+    expect([picture.width, picture.height]).toEqual([400, 400]);
+    const pixel = (png: PNG, x: number, y: number) => '#' + [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)].map((c) => c.toString(16).padStart(2, '0')).join('');
+    expect(pixel(picture, 200, 185)).toBe('#3b6ea8'); // Apparel's colour, in the middle of its shape
+    expect(pixel(picture, 2, 2)).toBe('#e4ebf3'); // the same, mixed with white, around it
+    expect((await get('/img/SKU-1001.png', { 'if-none-match': res.headers.etag as string })).status).toBe(304);
+    const tile = await get('/img/cat-shoes.png');
     expect(tile.status).toBe(200);
-    expect(tile.text).toContain('<svg');
-    for (const bad of ['/img/SKU-0000.svg', '/img/cat-running-shoes.svg', '/img/SKU-1001.png', '/img/../catalog.ts']) {
+    const decoded = PNG.sync.read(tile.raw);
+    expect([decoded.width, decoded.height]).toEqual([320, 200]);
+    for (const bad of ['/img/SKU-0000.png', '/img/cat-running-shoes.png', '/img/SKU-1001.svg', '/img/../catalog.ts']) {
       expect((await get(bad)).status).toBe(404);
     }
   });

@@ -51,7 +51,7 @@ function productOf(url: string | undefined): string | undefined {
   return id === undefined ? undefined : decodeURIComponent(id);
 }
 
-const IMAGE_PATH = /^\/img\/[^/]+\.svg$/;
+const IMAGE_PATH = /^\/img\/[^/]+\.png$/;
 
 /**
  * The request with what it may say about the shopper's browsing taken out, each because the server

@@ -37,5 +37,5 @@ export function homePage(ctx: PageContext): Page {
 }
 
 function categoryTile(ctx: PageContext, slug: string, name: string): string {
-  return `<li><a class="category-tile" href="${escapeHtml(ctx.href(`/c/${slug}`))}"><img src="/img/cat-${escapeHtml(slug)}.svg" alt="" width="160" height="100"><span>${escapeHtml(name)}</span></a></li>`;
+  return `<li><a class="category-tile" href="${escapeHtml(ctx.href(`/c/${slug}`))}"><img src="/img/cat-${escapeHtml(slug)}.png" alt="" width="160" height="100"><span>${escapeHtml(name)}</span></a></li>`;
 }

@@ -135,7 +135,7 @@ export function cartScript(currency: string, linkQuery: string): string {
   function row(line) {
     var li = el('li', 'cart-line');
     var img = el('img');
-    img.src = '/img/' + encodeURIComponent(line.item_id) + '.svg';
+    img.src = '/img/' + encodeURIComponent(line.item_id) + '.png';
     img.alt = '';
     img.width = 64; img.height = 64;
     var info = el('div', 'cart-line-info');
