@@ -1,9 +1,9 @@
 // /img/<id>.png: generated product pictures (the category's colour, a shape for the subcategory)
-// and /img/cat-<slug>.png department tiles, drawn as PNG (raster.ts says why not SVG). Built once
-// per name, then served from memory.
+// and /img/cat-<slug>.png department tiles, drawn as PNG (raster.ts says why not SVG). Each
+// distinct picture is drawn once, then served from memory.
 import { findCategory, findItem, findSubcategory, type Catalog } from './catalog';
 import type { Shape as ShapeName } from './catalog-data';
-import { circle, paint, polygon, roundedRect, type Shape } from './raster';
+import { circle, paint, polygon, rgb, roundedRect, type Shape } from './raster';
 import type { Handler } from './router';
 import { etagOf, sendBody } from './send';
 
@@ -21,7 +21,7 @@ const SHAPES: Record<ShapeName, Shape> = {
 
 /** Mixes a #rrggbb colour with white; `amount` 0 = colour, 1 = white. */
 function tint(hex: string, amount: number): string {
-  const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const channels = rgb(hex);
   return `#${channels.map((c) => Math.round(c + (255 - c) * amount).toString(16).padStart(2, '0')).join('')}`;
 }
 

@@ -14,6 +14,9 @@ export interface Layer {
   color: string;
 }
 
+/** Three bytes a pixel, in and out: a picture with no transparency. */
+const RGB = { colorType: 2, inputColorType: 2, inputHasAlpha: false } as const;
+
 const SAMPLES = [
   [0.25, 0.25],
   [0.75, 0.25],
@@ -21,7 +24,8 @@ const SAMPLES = [
   [0.75, 0.75],
 ] as const;
 
-function rgb(hex: string): [number, number, number] {
+/** A #rrggbb colour's channels. */
+export function rgb(hex: string): [number, number, number] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
 }
 
@@ -57,7 +61,7 @@ export function polygon(points: readonly (readonly [number, number])[]): Shape {
 
 /** A width × height PNG: `background`, then each layer over it. */
 export function paint(width: number, height: number, background: string, layers: readonly Layer[]): Buffer {
-  const png = new PNG({ width, height, colorType: 2, inputColorType: 2, inputHasAlpha: false });
+  const png = new PNG({ width, height, ...RGB });
   png.data = Buffer.alloc(width * height * 3);
   // Colours by index: 0 the background, i + 1 layer i.
   const colors = [rgb(background), ...layers.map((l) => rgb(l.color))];
@@ -86,5 +90,5 @@ export function paint(width: number, height: number, background: string, layers:
   // Each line as the difference from the one above ("Up"): a flat picture's lines are mostly alike,
   // so this deflates as well as pngjs's per-line choice (4.2 KB a product picture) in a tenth of
   // the time (2.3 against 21 ms).
-  return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, filterType: 2 });
+  return PNG.sync.write(png, { ...RGB, filterType: 2 });
 }
