@@ -15,9 +15,10 @@ import { concat, u32, u8, utf8 } from '../src/privacy/secagg/bytes';
 import { encodeContext, type ReportContext } from '../src/privacy/secagg/context';
 import { DiscreteGaussian, noiseSigma, squared } from '../src/privacy/secagg/discrete-gaussian';
 import { hkdfInPlace } from '../src/privacy/secagg/hkdf';
-import { generateKeyPair, openSeed, sealSeed, type X25519Source } from '../src/privacy/secagg/hpke';
+import { generateKeyPair, openSeed, sealSeed, type HpkeOptions, type X25519Source } from '../src/privacy/secagg/hpke';
 import { expandBytes } from '../src/privacy/secagg/prg';
 import { nativeKeyStream } from '../server/fl/key-stream';
+import { HELPER_PRIMITIVES } from '../server/fl/helper-primitives';
 import { buildReport, encodeReport, helperShare, parseReport } from '../src/privacy/secagg/report';
 import { addBytesInto, addInto, ringWidth, shareBytes, type Width } from '../src/privacy/secagg/ring';
 
@@ -99,12 +100,13 @@ async function reportRows(runs: number): Promise<Row[]> {
   const seed = crypto.getRandomValues(new Uint8Array(32));
   const sealed = await sealSeed(keys.config, seed, CTX);
   const rows: Row[] = [];
-  for (const x25519 of ['webcrypto', 'portable'] as X25519Source[]) {
-    for (const hkdf of [undefined, hkdfInPlace]) {
-      const suite = `X25519 ${x25519}, HKDF ${hkdf ? 'in place' : 'WebCrypto'}`;
-      rows.push({ what: `device: HPKE seal of the seed alone (${suite})`, ...(await timed(runs * 4, () => sealSeed(keys.config, seed, CTX, { x25519, hkdf }))) });
-      rows.push({ what: `helper: HPKE open of the seed alone (${suite})`, ...(await timed(runs * 4, () => openSeed([keys], sealed, CTX, { x25519, hkdf }))) });
-    }
+  const suites: [string, HpkeOptions][] = (['webcrypto', 'portable'] as X25519Source[]).flatMap((x25519) =>
+    [undefined, hkdfInPlace].map((hkdf): [string, HpkeOptions] => [`X25519 ${x25519}, HKDF ${hkdf ? 'in place' : 'WebCrypto'}`, { x25519, hkdf }]),
+  );
+  suites.push(['X25519 and AES-GCM from Node, HKDF in place: the helper', HELPER_PRIMITIVES]);
+  for (const [suite, opts] of suites) {
+    rows.push({ what: `device: HPKE seal of the seed alone (${suite})`, ...(await timed(runs * 4, () => sealSeed(keys.config, seed, CTX, opts))) });
+    rows.push({ what: `helper: HPKE open of the seed alone (${suite})`, ...(await timed(runs * 4, () => openSeed([keys], sealed, CTX, opts))) });
   }
   for (const d of SIZES) {
     for (const width of [24, 32] as Width[]) {
@@ -120,8 +122,8 @@ async function reportRows(runs: number): Promise<Row[]> {
       const sum = new Uint32Array(d);
       const leader = await timed(runs, () => addBytesInto(sum, parseReport(wire, expected).leaderShare, width));
       rows.push({ what: 'leader: parse + add a report', d, width, ...leader, note: `${(1000 / leader.medianMs).toFixed(0)} reports/s (median)` });
-      // As the helper server opens and expands: HKDF in place, the key stream from Node's crypto.
-      const helper = await timed(runs, async () => addInto(sum, await helperShare([keys], report, { hkdf: hkdfInPlace, keyStream: nativeKeyStream }), width));
+      // As the helper server opens and expands (helper-primitives.ts).
+      const helper = await timed(runs, async () => addInto(sum, await helperShare([keys], report, HELPER_PRIMITIVES), width));
       rows.push({ what: 'helper: open seed + expand + add a report', d, width, ...helper, note: `${(1000 / helper.medianMs).toFixed(0)} reports/s (median)` });
     }
   }

@@ -17,8 +17,7 @@ import { join, resolve } from 'node:path';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from '../../tools/lib/args';
 import { MAX_CODE } from '../../src/privacy/fixed-point';
 import { addHelperShare, ShareSum } from '../../src/privacy/secagg/aggregation';
-import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
-import { nativeKeyStream } from '../fl/key-stream';
+import { HELPER_PRIMITIVES } from '../fl/helper-primitives';
 import { generateKeyPair } from '../../src/privacy/secagg/hpke';
 import { buildReport, encodeReport, parseReport } from '../../src/privacy/secagg/report';
 import type { Width } from '../../src/privacy/secagg/ring';
@@ -149,8 +148,8 @@ async function arithmetic(n: number): Promise<Phase[]> {
     rows.push(phase(`leader: parse + add, d = 84,608, ${width}-bit`, n, performance.now() - t));
     const helper = new ShareSum(d, width);
     t = performance.now();
-    // As the helper server opens and expands: HKDF in place, the key stream from Node's crypto.
-    for (const r of reports) await addHelperShare(helper, [keys], parseReport(r), { hkdf: hkdfInPlace, keyStream: nativeKeyStream });
+    // As the helper server opens and expands (helper-primitives.ts).
+    for (const r of reports) await addHelperShare(helper, [keys], parseReport(r), HELPER_PRIMITIVES);
     rows.push(phase(`helper: open + expand + add, d = 84,608, ${width}-bit`, n, performance.now() - t));
   }
   return rows;

@@ -18,7 +18,7 @@ import type { FlStore } from './store';
 import type { Uniform } from '../../src/privacy/noise';
 import { seededUniform } from '../../src/privacy/seeded-uniform';
 import { flatten } from '../../src/privacy/server-optimizer';
-import { clipToNorm, encodeFixed, l2norm } from '../../src/privacy/fixed-point';
+import { encodeClipped, encodeFixed, l2norm } from '../../src/privacy/fixed-point';
 import { UPDATE_TYPE, type RoundInfo } from '../../src/sync/wire';
 import type { ModelJson, NamedArray } from '../../src/model/plain/artifact';
 
@@ -99,8 +99,7 @@ export function randomDelta(length: number, norm: number, seed: number): Float32
 /** What a well-behaved device uploads: clipped to C, fixed-point with stochastic rounding. */
 export function validUpdate(info: RoundInfo, seed: number, norm = 0.9 * info.clipNorm): Int16Array {
   const delta = randomDelta(info.length, norm, seed);
-  clipToNorm(delta, info.clipNorm);
-  return encodeFixed(delta, info.scale, seededUniform(seed + 1_000_003));
+  return encodeClipped(delta, info.clipNorm, info.scale, seededUniform(seed + 1_000_003));
 }
 
 /** What a device that skips clipping uploads (norm as given; values must still fit int16). */

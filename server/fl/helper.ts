@@ -10,10 +10,9 @@ import { MIN_COHORT } from '../../src/privacy/aggregate';
 import { addAggregatorNoise, noiseSigmaUnits, ShareSum } from '../../src/privacy/secagg/aggregation';
 import { REPORT_ID_BYTES } from '../../src/privacy/secagg/context';
 import { SecAggError } from '../../src/privacy/secagg/errors';
-import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
 import { openSeed } from '../../src/privacy/secagg/hpke';
 import { expand } from '../../src/privacy/secagg/prg';
-import { nativeKeyStream } from './key-stream';
+import { HELPER_PRIMITIVES } from './helper-primitives';
 import { checkWidth, maxReports, toBytes, type Width } from '../../src/privacy/secagg/ring';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
 import { HttpError } from '../send';
@@ -80,7 +79,7 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
       seen.add(r.reportId);
       try {
         const ctx = { round: batch.round, modelVersion: batch.modelVersion, reportId: r.reportId };
-        const seed = await openSeed(ring.accepted, { keyId: r.keyId, enc: base64(r.enc, 'enc'), ciphertext: base64(r.ciphertext, 'ciphertext') }, ctx, { hkdf: hkdfInPlace });
+        const seed = await openSeed(ring.accepted, { keyId: r.keyId, enc: base64(r.enc, 'enc'), ciphertext: base64(r.ciphertext, 'ciphertext') }, ctx, HELPER_PRIMITIVES);
         opened.push({ ...ctx, width: batch.width, length: batch.length, seed, receivedAt: now() });
       } catch (err) {
         if (!(err instanceof SecAggError)) throw err;
@@ -152,7 +151,7 @@ export function createHelperService({ cfg, settings, store, now = Date.now, nois
         seeds.push(s);
       }
       const sum = new ShareSum(req.length, req.width);
-      for (const s of seeds) sum.addVector(await expand(s.seed, s.length, req.width, s, nativeKeyStream));
+      for (const s of seeds) sum.addVector(await expand(s.seed, s.length, req.width, s, HELPER_PRIMITIVES.keyStream));
       addAggregatorNoise(sum.sum, req.width, cfg.noiseMultiplier, noiseSource?.());
       const share = toBytes(sum.sum, req.width);
       for (const s of seeds) {

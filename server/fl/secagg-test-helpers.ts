@@ -3,7 +3,7 @@
 // the device's own code (src/privacy/secagg/report.ts), so the tests send what a browser sends.
 import { join } from 'node:path';
 import { rng } from '../../src/shared/random';
-import { clipToNorm, encodeFixed, MAX_CODE } from '../../src/privacy/fixed-point';
+import { encodeClipped, sharedClipNorm } from '../../src/privacy/fixed-point';
 import { buildReport, encodeReport } from '../../src/privacy/secagg/report';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
 import { REPORT_TYPE, type RoundInfo } from '../../src/sync/wire';
@@ -143,8 +143,7 @@ export interface DeviceReport {
 export async function deviceReport(info: RoundInfo, seed: number, norm = 0.9 * info.clipNorm): Promise<DeviceReport> {
   if (!info.secagg) throw new Error('the round announces no helper key');
   const delta = randomDelta(info.length, norm, seed);
-  clipToNorm(delta, info.clipNorm * (1 - Math.sqrt(info.length) / MAX_CODE));
-  const update = encodeFixed(delta, info.scale, seededUniform(seed + 1_000_003));
+  const update = encodeClipped(delta, sharedClipNorm(info.clipNorm, info.length), info.scale, seededUniform(seed + 1_000_003));
   return reportOf(info, update);
 }
 

@@ -1,7 +1,7 @@
 // Clipping and the fixed-point wire format, encoded as a device does and decoded as the server does.
 import { describe, expect, test } from 'vitest';
 import { rng } from '../shared/random';
-import { clipToNorm, decodeUpdate, encodeFixed, l2norm, MAX_CODE, NOT_A_NUMBER } from './fixed-point';
+import { clipToNorm, decodeUpdate, encodeClipped, encodeFixed, l2norm, MAX_CODE, NOT_A_NUMBER, sharedClipNorm } from './fixed-point';
 
 const seeded = rng;
 
@@ -86,6 +86,43 @@ describe('encodeFixed', () => {
   test.each([Number.NaN, Infinity, -Infinity])('throws on %s, naming the value', (bad) => {
     const v = Float32Array.from([0.1, 0.2, bad, 0.4]);
     expect(() => encodeFixed(v, 100, seeded(6))).toThrow('update: value 2 is not finite');
+  });
+});
+
+describe('encodeClipped', () => {
+  const scale = MAX_CODE / 0.3;
+
+  test('gives the codes of clipToNorm then encodeFixed with the same draws (to one step where float rounding differs) and leaves its input as it was', () => {
+    for (const norm of [0.1, 0.3, 2, 40]) {
+      const v = randomVector(20_000, 7);
+      clipToNorm(v, norm);
+      const before = v.slice();
+      const fused = encodeClipped(v, 0.3, scale, seeded(11));
+      expect(v).toEqual(before);
+      clipToNorm(v, 0.3);
+      const separate = encodeFixed(v, scale, seeded(11));
+      const gaps = fused.map((c, i) => Math.abs(c - separate[i]));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(1);
+      expect(gaps.filter((g) => g > 0).length).toBeLessThan(v.length / 1000);
+    }
+  });
+
+  test('refuses a non-finite value as encodeFixed does', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const v = randomVector(100, 3);
+      v[42] = bad;
+      expect(() => encodeClipped(v, 0.3, scale)).toThrow(/value 42 is not finite/);
+    }
+  });
+
+  test("the two-aggregator clip leaves room for stochastic rounding: every value rounded up stays within 32767", () => {
+    const d = 84_608;
+    expect(sharedClipNorm(0.3, d)).toBeCloseTo(0.3 * (1 - Math.sqrt(d) / MAX_CODE), 12);
+    const positive = randomVector(d, 5).map(Math.abs);
+    const roundUp = () => 0.999999;
+    // Clipped to C alone, every value rounded up: over 32767.
+    expect(l2norm(encodeClipped(positive, 0.3, scale, roundUp))).toBeGreaterThan(MAX_CODE);
+    expect(l2norm(encodeClipped(positive, sharedClipNorm(0.3, d), scale, roundUp))).toBeLessThanOrEqual(MAX_CODE);
   });
 });
 

@@ -40,6 +40,19 @@ export function clipToNorm(v: Float32Array, bound: number): number {
   return norm;
 }
 
+/** The norm a two-aggregator device clips to: no server re-clips there, and each aggregator's noise
+ *  is calibrated to an encoded norm of at most 32767 (C in fixed point). Stochastic rounding moves
+ *  each of `length` values by less than one step, so the norm by less than √length steps. */
+export const sharedClipNorm = (clipNorm: number, length: number) => clipNorm * (1 - Math.sqrt(length) / MAX_CODE);
+
+/** clipToNorm then encodeFixed, with the clip folded into the scale: one pass over the values
+ *  fewer, and `v` is left as it was. */
+export function encodeClipped(v: Float32Array, bound: number, scale: number, random?: () => number): Int16Array {
+  const norm = l2norm(v);
+  // A non-finite norm is left to encodeFixed, which names the value.
+  return encodeFixed(v, norm > bound && Number.isFinite(norm) ? scale * (bound / norm) : scale, random);
+}
+
 /** Fixed point with stochastic rounding (unbiased: E[decode(encode(v))] = v). Non-finite values
  *  are refused rather than encoded. The rounding draws come from `random` when given (tests seed
  *  it), otherwise from the platform's CSPRNG, a chunk of 32-bit draws at a time. */

@@ -6,7 +6,7 @@
 // counts once). Nothing that identifies the device or its events is sent, and a device contributes
 // at most once per round.
 import type { EventLike } from '../model/plain/features';
-import { clipToNorm, encodeFixed, MAX_CODE } from '../privacy/fixed-point';
+import { encodeClipped, sharedClipNorm } from '../privacy/fixed-point';
 import { LAST_CONTRIBUTION_KEY } from '../shared/storage-keys';
 import { notThisRound, notYet } from './contribution-rules';
 import { recordRound } from './rounds';
@@ -78,8 +78,7 @@ async function contributeOnce(base: string, store: StateStore, model: Contributo
   if (!delta || delta.length !== round.length) return 'not-enough-history';
   const newest = Math.max(0, ...history.map((e) => e.id ?? 0));
   if (round.aggregation === 'two-aggregator') return contributeReport(base, store, round, delta, newest);
-  clipToNorm(delta, round.clipNorm);
-  const update = encodeFixed(delta, round.scale);
+  const update = encodeClipped(delta, round.clipNorm, round.scale);
   // Marked before the upload, not after: the server may count an upload whose page was left before
   // the answer came, and a device must never count twice in a round. A failed upload skips the round.
   await store.setState(LAST_CONTRIBUTION_KEY, { round: round.round, newest } satisfies LastContribution);
@@ -96,14 +95,11 @@ async function contributeReport(base: string, store: StateStore, round: RoundInf
 }
 
 /** What the device uploads for `delta` in a two-aggregator round: clipped, encoded, split into the
- *  leader's share and the helper's sealed seed, under a fresh report id. `delta` is clipped in place. */
+ *  leader's share and the helper's sealed seed, under a fresh report id. */
 export async function reportFor(round: RoundInfo, delta: Float32Array): Promise<NonNullable<LastContribution['pending']>> {
   const secagg = round.secagg;
   if (!secagg) throw new Error('federate: the round announces no helper key');
-  // No server re-clips in this mode, and each aggregator's noise is calibrated to an encoded norm of
-  // at most 32767: stochastic rounding adds up to √d to it, so clip that much tighter.
-  clipToNorm(delta, round.clipNorm * (1 - Math.sqrt(delta.length) / MAX_CODE));
-  const update = encodeFixed(delta, round.scale);
+  const update = encodeClipped(delta, sharedClipNorm(round.clipNorm, delta.length), round.scale);
   // Its own chunk (HPKE, the PRG): fetched by devices that contribute to a two-aggregator round only.
   const { buildReport, encodeReport } = await import('../privacy/secagg/report');
   const report = await buildReport({ update, round: round.round, modelVersion: round.model.version, width: secagg.width, helperConfig: secagg.helper });

@@ -14,14 +14,14 @@ import { rng } from '../../src/shared/random';
 import { popularityCounts } from './baselines';
 import { aliasPool } from './rerank';
 import { clientSide, deviceInput, poissonCohort, simulateFederated, SIM_DEFAULTS, type SimOptions } from './federated-sim';
-import { deviceClipNorm, type SharePair } from './secagg-sim';
+import { type SharePair } from './secagg-sim';
 import { createWeights, weightSpecs, type Weights } from '../../src/model/weights';
 import { generateKeyPair } from '../../src/privacy/secagg/hpke';
 import { combineShares } from '../../src/privacy/secagg/aggregation';
 import { toSigned } from '../../src/privacy/secagg/ring';
 import { federatedNames } from '../../src/model/plain/federated-weights';
 import { LOCAL_UPDATE_DEFAULTS, localDelta } from '../../src/model/train/local-update';
-import { clipToNorm, scaleFor } from '../../src/privacy/fixed-point';
+import { clipToNorm, scaleFor, sharedClipNorm } from '../../src/privacy/fixed-point';
 import type { PartialSum } from '../../src/privacy/aggregate';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/tiny', import.meta.url));
@@ -106,7 +106,7 @@ describe('clientSide', () => {
     const { side, job, opts, alone, length } = await fixtureRound();
     const width = 24;
     const got = (await side({ ...job, secagg: { round: job.round, modelVersion: 'simulated-2', width, helperKeys: await generateKeyPair(1) } })) as SharePair;
-    const { want, count } = await alone(deviceClipNorm(opts.clipNorm, length));
+    const { want, count } = await alone(sharedClipNorm(opts.clipNorm, length));
     expect(count).toBeGreaterThan(5);
     expect([got.leader.count, got.helper.count]).toEqual([count, count]);
     // Neither share alone is anything like the sum.

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { LOCAL_UPDATE_DEFAULTS, localDeltas, type LocalInput, type LocalUpdateOptions } from '../../src/model/train/local-update';
 import type { ModelConfig } from '../../src/model/plain/config';
-import { clipToNorm, decodeUpdate, encodeFixed, scaleFor } from '../../src/privacy/fixed-point';
+import { decodeUpdate, encodeClipped, scaleFor } from '../../src/privacy/fixed-point';
 import type { Weights } from '../../src/model/weights';
 import { Aggregator, ClippedSum, MIN_COHORT, type PartialSum } from '../../src/privacy/aggregate';
 import { generateKeyPair } from '../../src/privacy/secagg/hpke';
@@ -123,6 +123,7 @@ export async function simulateFederated(
       const jobs = Promise.all(workers.map((w, i) => runJob(w, { round, clients: shares[i], values, secagg: server.secagg }).then((part) => server.merge(part))));
       // Its failure is thrown where it is awaited, not reported as unhandled meanwhile.
       jobs.catch(() => {});
+      server.prepare?.();
       // The last round's callback runs here while the devices train in their threads: the global
       // weights stay that round's until this round's jobs are done.
       await previous?.();
@@ -154,6 +155,8 @@ interface RoundServer {
   /** What the threads need to play this round's reports (two-aggregator mode). */
   readonly secagg?: SecAggRound;
   merge(part: JobResult): void;
+  /** Work that does not wait for the devices (the aggregators' noise), done while they run. */
+  prepare?(): void;
   finish(): { mean: Float32Array } | { refused: string };
 }
 
@@ -181,6 +184,7 @@ async function roundServers(opts: SimOptions, length: number, clientCount: numbe
       get count() { return sums.count; },
       secagg: { round, modelVersion: `simulated-${round}`, width: ring.width, helperKeys },
       merge: (part) => sums.merge(part as SharePair),
+      prepare: () => sums.drawNoise({ noiseMultiplier }),
       finish: () => {
         const release = sums.finish({ noiseMultiplier, denominator, scale });
         return release.ok ? { mean: release.mean } : { refused: release.reason };
@@ -279,8 +283,7 @@ function plainUploads(length: number, clipNorm: number, scale: number): Uploads 
   const sum = new ClippedSum(length, clipNorm);
   return {
     add(delta) {
-      clipToNorm(delta, clipNorm);
-      const upload = encodeFixed(delta, scale);
+      const upload = encodeClipped(delta, clipNorm, scale);
       const decoded = decodeUpdate(new Uint8Array(upload.buffer, upload.byteOffset, upload.byteLength), length, scale);
       if (typeof decoded === 'string') throw new Error(`simulated upload refused: ${decoded}`);
       sum.add(decoded);

@@ -5,14 +5,14 @@
 // clip leaves room for stochastic rounding, so buildReport never refuses an honest update.
 import { describe, expect, test } from 'vitest';
 import { rng } from '../../src/shared/random';
-import { encodeFixed, l2norm, MAX_CODE, scaleFor } from '../../src/privacy/fixed-point';
+import { encodeClipped, l2norm, MAX_CODE, scaleFor, sharedClipNorm } from '../../src/privacy/fixed-point';
 import { DiscreteGaussian, noiseSigma, squared } from '../../src/privacy/secagg/discrete-gaussian';
 import { generateKeyPair } from '../../src/privacy/secagg/hpke';
 import { buildReport, encodeReport, parseReport } from '../../src/privacy/secagg/report';
 import { maxReports, ringWidth, toBytes, type Width } from '../../src/privacy/secagg/ring';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
 import { addHelperShare, noiseSigmaUnits } from '../../src/privacy/secagg/aggregation';
-import { deviceClipNorm, deviceUpdate, simulationRing, SimulatedAggregators, TwoAggregatorRound, type SecAggRound } from './secagg-sim';
+import { deviceUpdate, simulationRing, SimulatedAggregators, TwoAggregatorRound, type SecAggRound } from './secagg-sim';
 
 const helperKeys = await generateKeyPair(3);
 const Z = 1.3;
@@ -39,18 +39,24 @@ function roundOf(width: Width, round = 4): SecAggRound {
 }
 
 describe('a simulated two-aggregator round', () => {
-  test.each([24, 32] as Width[])('equals the plain sum of the updates plus both aggregators’ noise (%i-bit ring, two threads)', async (width) => {
+  test.each([
+    [24, 'at the end'],
+    [32, 'at the end'],
+    [24, 'while the devices run'],
+  ] as [Width, string][])('equals the plain sum of the updates plus both aggregators’ noise (%i-bit ring, two threads, noise drawn %s)', async (width, when) => {
     const d = 3000;
     const K = 7;
     // Some devices far over the clip norm, some under it.
     const updates = Array.from({ length: K }, (_, i) => deviceUpdate(delta(d, i + 1, i % 2 ? 5 * C : C / 3), C, SCALE));
     const threads = [new SimulatedAggregators(d, roundOf(width)), new SimulatedAggregators(d, roundOf(width))];
-    await Promise.all(updates.map((u, i) => threads[i % 2].add(u)));
     const round = new TwoAggregatorRound(d, width);
+    const noiseSources = { leader: seeded(11), helper: seeded(12) };
+    if (when !== 'at the end') round.drawNoise({ noiseMultiplier: Z, noiseSources });
+    await Promise.all(updates.map((u, i) => threads[i % 2].add(u)));
     for (const t of threads) round.merge(t.result());
     expect(round.count).toBe(K);
     const denominator = 6.5;
-    const release = round.finish({ noiseMultiplier: Z, denominator, scale: SCALE, noiseSources: { leader: seeded(11), helper: seeded(12) } });
+    const release = round.finish({ noiseMultiplier: Z, denominator, scale: SCALE, noiseSources: when === 'at the end' ? noiseSources : undefined });
     if (!release.ok) throw new Error(release.reason);
 
     // The same draws, from the exact sampler, in coordinate order.
@@ -103,22 +109,16 @@ describe('the device’s clip in two-aggregator mode', () => {
   // Beauty's federated update: √d / 32767 leaves 0.89% of C for stochastic rounding.
   const d = 84_608;
 
-  test('leaves room for stochastic rounding, where a clip to C alone can exceed 32767 in fixed point', async () => {
-    expect(deviceClipNorm(C, d)).toBeCloseTo(C * (1 - Math.sqrt(d) / MAX_CODE), 12);
+  test('an update buildReport refuses at C alone is accepted at the clip for this mode', async () => {
     // Every value positive and every one rounded up (the draw next to 1): the norm grows by up to √d.
     const positive = delta(d, 7, 1).map(Math.abs);
-    const roundUp = () => 0.999999;
-    const norm = l2norm(positive);
-    const atC = positive.map((x) => (x * C) / norm);
-    const over = encodeFixed(atC, SCALE, roundUp);
+    const over = encodeClipped(positive, C, SCALE, () => 0.999999);
     expect(l2norm(over)).toBeGreaterThan(MAX_CODE);
     await expect(buildReport({ update: over, round: 1, modelVersion: 'm', width: 32, helperConfig: helperKeys.config })).rejects.toThrow(/exceeds 32767/);
-    const clipped = positive.slice();
-    deviceUpdate(clipped, C, SCALE); // clips `clipped` in place
-    expect(l2norm(clipped)).toBeCloseTo(deviceClipNorm(C, d), 6);
-    expect(l2norm(encodeFixed(clipped, SCALE, roundUp))).toBeLessThanOrEqual(MAX_CODE);
-    const report = await buildReport({ update: deviceUpdate(delta(d, 9, 3 * C), C, SCALE), round: 1, modelVersion: 'm', width: 32, helperConfig: helperKeys.config });
+    const report = await buildReport({ update: deviceUpdate(positive, C, SCALE), round: 1, modelVersion: 'm', width: 32, helperConfig: helperKeys.config });
     expect(report.length).toBe(d);
+    // Stochastic rounding moves the encoded norm by far less than the room left for it.
+    expect(Math.abs(l2norm(deviceUpdate(positive, C, SCALE)) / (sharedClipNorm(C, d) * SCALE) - 1)).toBeLessThan(1e-3);
   });
 });
 

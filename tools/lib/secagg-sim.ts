@@ -4,13 +4,12 @@
 // decoding are the servers' own functions (src/privacy/secagg/aggregation.ts). A worker thread
 // plays the devices it is given and, for those devices' reports, both aggregators; the main thread
 // merges the threads' partial share sums, which add like the shares themselves (mod 2^w).
-import { clipToNorm, encodeFixed, MAX_CODE } from '../../src/privacy/fixed-point';
+import { encodeClipped, sharedClipNorm } from '../../src/privacy/fixed-point';
 import { addAggregatorNoise, addHelperShare, noiseSigmaUnits, releaseMean, ShareSum, type Release } from '../../src/privacy/secagg/aggregation';
-import { hkdfInPlace } from '../../src/privacy/secagg/hkdf';
 import type { HpkeKeyPair } from '../../src/privacy/secagg/hpke';
-import { buildReport, encodeReport, parseReport, type Expected, type Primitives } from '../../src/privacy/secagg/report';
-import { nativeKeyStream } from '../../server/fl/key-stream';
-import { maxReports, ringWidth, type Width } from '../../src/privacy/secagg/ring';
+import { buildReport, encodeReport, parseReport, type Expected } from '../../src/privacy/secagg/report';
+import { HELPER_PRIMITIVES } from '../../server/fl/helper-primitives';
+import { addInto, maxReports, ringWidth, type Width } from '../../src/privacy/secagg/ring';
 import type { FillWords } from '../../src/privacy/secagg/uniform';
 
 /** What a round's threads need to play its devices and both aggregators. */
@@ -31,21 +30,14 @@ export interface SharePair {
   helper: PartialShare;
 }
 
-/** The norm a device clips to in this mode. No server re-clips, and buildReport refuses a
- *  fixed-point update over 32767 (C in fixed point): stochastic rounding moves each of d values by
- *  less than one step, so the norm by less than √d steps, which this leaves room for. */
-export const deviceClipNorm = (clipNorm: number, length: number) => clipNorm * (1 - Math.sqrt(length) / MAX_CODE);
-
 /** A device's upload body before sharing: its delta clipped for this mode, int16 fixed point. */
 export function deviceUpdate(delta: Float32Array, clipNorm: number, scale: number): Int16Array {
-  clipToNorm(delta, deviceClipNorm(clipNorm, delta.length));
-  return encodeFixed(delta, scale);
+  return encodeClipped(delta, sharedClipNorm(clipNorm, delta.length), scale);
 }
 
-// The helper server's primitives (HPKE's HKDF in place, the PRG's key stream in native code), for
-// the simulated devices' reports too: the same bytes as the widget's WebCrypto (hkdf.test.ts,
-// key-stream.test.ts), at a fraction of the cost here.
-const PRIMITIVES: Primitives = { hkdf: hkdfInPlace, keyStream: nativeKeyStream };
+// The helper server's primitives (helper-primitives.ts), for the simulated devices' reports too:
+// the same bytes as the widget's WebCrypto, at a fraction of the cost here.
+const PRIMITIVES = HELPER_PRIMITIVES;
 
 /** One thread's share of a round: each update becomes a report on the wire, which the leader
  *  parses and adds, and whose sealed seed the helper opens, expands and adds. */
@@ -101,6 +93,7 @@ export interface ReleaseOptions {
 export class TwoAggregatorRound {
   private readonly leader: ShareSum;
   private readonly helper: ShareSum;
+  private noise?: { leader: Uint32Array; helper: Uint32Array };
 
   constructor(length: number, width: Width) {
     this.leader = new ShareSum(length, width);
@@ -117,11 +110,23 @@ export class TwoAggregatorRound {
     this.helper.merge(part.helper);
   }
 
+  /** Draws each aggregator's noise ahead of `finish`: it does not depend on the shares, so the main
+   *  thread can draw it while the round's devices run rather than after them. */
+  drawNoise(opts: Pick<ReleaseOptions, 'noiseMultiplier' | 'noiseSources'>): void {
+    const draw = (source?: FillWords) => {
+      const noise = new Uint32Array(this.leader.sum.length);
+      addAggregatorNoise(noise, this.leader.width, opts.noiseMultiplier, source);
+      return noise;
+    };
+    this.noise = { leader: draw(opts.noiseSources?.leader), helper: draw(opts.noiseSources?.helper) };
+  }
+
   /** The noisy mean, or the range check's refusal; the round cannot be used afterwards. */
   finish(opts: ReleaseOptions): Release {
     const { width } = this.leader;
-    addAggregatorNoise(this.leader.sum, width, opts.noiseMultiplier, opts.noiseSources?.leader);
-    addAggregatorNoise(this.helper.sum, width, opts.noiseMultiplier, opts.noiseSources?.helper);
+    if (!this.noise) this.drawNoise(opts);
+    addInto(this.leader.sum, this.noise!.leader, width);
+    addInto(this.helper.sum, this.noise!.helper, width);
     return releaseMean({
       leader: this.leader.sum,
       helper: this.helper.sum,

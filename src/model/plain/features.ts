@@ -41,27 +41,56 @@ export function categoryTokens(path: string | undefined, levels: number): string
 
 export function encodeItems(items: readonly ItemLike[], cfg: ModelConfig): ItemCodes {
   const n = items.length;
-  const ids = new Int32Array(n * cfg.itemHashes);
-  const cats = new Int32Array(n * cfg.categoryLevels);
+  const H = cfg.itemHashes;
+  const L = cfg.categoryLevels;
+  const ids = new Int32Array(n * H);
+  const cats = new Int32Array(n * L);
   const brands = new Int32Array(n);
-  items.forEach((item, i) => writeItem(item, i, cfg, ids, cats, brands));
-  return { count: n, ids, cats, brands, keys: Uint32Array.from(items, (item) => coKey(item.item_id)) };
+  const keys = new Uint32Array(n);
+  const known = memoFor(cfg);
+  for (let i = 0; i < n; i++) {
+    const c = codesOf(items[i], cfg, known);
+    for (let k = 0; k < H; k++) ids[i * H + k] = c.codes[k];
+    for (let k = 0; k < L; k++) cats[i * L + k] = c.codes[H + k];
+    brands[i] = c.codes[H + L];
+    keys[i] = c.key;
+  }
+  return { count: n, ids, cats, brands, keys };
 }
 
-function writeItem(
-  item: ItemLike,
-  i: number,
-  cfg: ModelConfig,
-  ids: Int32Array,
-  cats: Int32Array,
-  brands: Int32Array,
-): void {
-  for (let k = 0; k < cfg.itemHashes; k++) {
-    ids[i * cfg.itemHashes + k] = bucket(item.item_id, ITEM_SEED + k, cfg.itemBuckets);
-  }
-  const tokens = categoryTokens(item.category, cfg.categoryLevels);
-  tokens.forEach((t, k) => (cats[i * cfg.categoryLevels + k] = bucket(t, CATEGORY_SEED + k, cfg.categoryBuckets)));
-  brands[i] = bucket(item.brand ?? '', BRAND_SEED, cfg.brandBuckets);
+/** One item's codes (item hashes, category levels, brand) and its prior key, with the fields they
+ *  were made from. */
+interface Coded {
+  item_id: string;
+  category?: string;
+  brand?: string;
+  codes: Int32Array;
+  key: number;
+}
+
+// Hashing an item's fields costs more than the rest of a batch's set-up, and the same item objects
+// come back: a device's offered items round after round, the simulator's catalog for every device.
+// The codes are kept per configuration, and a hit counts only while the item's fields are the ones
+// they were made from.
+const memo = new WeakMap<ModelConfig, WeakMap<ItemLike, Coded>>();
+
+function memoFor(cfg: ModelConfig): WeakMap<ItemLike, Coded> {
+  let known = memo.get(cfg);
+  if (!known) memo.set(cfg, (known = new WeakMap()));
+  return known;
+}
+
+function codesOf(item: ItemLike, cfg: ModelConfig, known: WeakMap<ItemLike, Coded>): Coded {
+  const hit = known.get(item);
+  if (hit && hit.item_id === item.item_id && hit.category === item.category && hit.brand === item.brand) return hit;
+  const H = cfg.itemHashes;
+  const codes = new Int32Array(H + cfg.categoryLevels + 1);
+  for (let k = 0; k < H; k++) codes[k] = bucket(item.item_id, ITEM_SEED + k, cfg.itemBuckets);
+  categoryTokens(item.category, cfg.categoryLevels).forEach((t, k) => (codes[H + k] = bucket(t, CATEGORY_SEED + k, cfg.categoryBuckets)));
+  codes[H + cfg.categoryLevels] = bucket(item.brand ?? '', BRAND_SEED, cfg.brandBuckets);
+  const coded = { item_id: item.item_id, category: item.category, brand: item.brand, codes, key: coKey(item.item_id) };
+  known.set(item, coded);
+  return coded;
 }
 
 /** The last `maxLen` interest events, oldest first. */

@@ -11,7 +11,7 @@
 // which the helper feels on every report) and from @hpke/dhkem-x25519 (pure JavaScript) elsewhere.
 // Both are the same RFC 9180 KEM, byte for byte: either side may use either. The JavaScript one is
 // imported only where WebCrypto lacks X25519, so browsers that have it never download it.
-import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256 as WebCryptoX25519, HkdfSha256 } from '@hpke/core';
+import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256 as WebCryptoX25519, HkdfSha256, type AeadInterface, type KemInterface } from '@hpke/core';
 import { concat, fromBase64url, toBase64url, u8, utf8 } from './bytes';
 import { encodeContext, type ReportContext } from './context';
 import { refuse, SecAggError } from './errors';
@@ -53,25 +53,36 @@ export type X25519Source = 'webcrypto' | 'portable';
 /** HPKE's HKDF-SHA256, for the KEM's shared secret and the key schedule. */
 export type HkdfFactory = () => HkdfSha256;
 
+/** The KEM and the AEAD from a platform's own cryptography (server/fl/native-hpke.ts: Node's), in
+ *  place of WebCrypto's: the same suite, byte for byte. */
+export interface NativeHpke {
+  kem(): KemInterface;
+  aead(): AeadInterface;
+}
+
 export interface HpkeOptions {
   x25519?: X25519Source;
+  /** Takes the place of `x25519` and of WebCrypto's AES-GCM where given: the helper and the
+   *  simulator, which seal or open a seed per report. */
+  native?: NativeHpke;
   /** WebCrypto's HKDF unless given. The servers and the simulator's helper pass hkdf.ts's, computed
    *  in place: WebCrypto spends most of an open on the round trips of its six small HKDF steps.
    *  The widget keeps WebCrypto's, so its download carries no hash code. Same bytes either way. */
   hkdf?: HkdfFactory;
 }
 
-const suites = new Map<HkdfFactory | undefined, Map<X25519Source, Promise<CipherSuite>>>();
+const suites = new Map<HkdfFactory | undefined, Map<X25519Source | NativeHpke, Promise<CipherSuite>>>();
 
-function suiteOf(source: X25519Source, hkdf: HkdfFactory | undefined): Promise<CipherSuite> {
+function suiteOf(source: X25519Source | NativeHpke, hkdf: HkdfFactory | undefined): Promise<CipherSuite> {
   let bySource = suites.get(hkdf);
   if (!bySource) suites.set(hkdf, (bySource = new Map()));
   let suite = bySource.get(source);
   if (!suite) {
     suite = (async () => {
-      const kem = source === 'webcrypto' ? new WebCryptoX25519() : new (await import('@hpke/dhkem-x25519')).DhkemX25519HkdfSha256();
+      const kem = typeof source === 'object' ? source.kem() : source === 'webcrypto' ? new WebCryptoX25519() : new (await import('@hpke/dhkem-x25519')).DhkemX25519HkdfSha256();
       if (hkdf) withKemHkdf(kem, hkdf());
-      return new CipherSuite({ kem, kdf: hkdf ? hkdf() : new HkdfSha256(), aead: new Aes128Gcm() });
+      const aead = typeof source === 'object' ? source.aead() : new Aes128Gcm();
+      return new CipherSuite({ kem, kdf: hkdf ? hkdf() : new HkdfSha256(), aead });
     })();
     bySource.set(source, suite);
   }
@@ -113,7 +124,7 @@ function x25519Here(): Promise<X25519Source> {
 
 /** The cipher suite for `opts`. */
 export async function hpkeSuite(opts: HpkeOptions = {}): Promise<CipherSuite> {
-  return suiteOf(opts.x25519 ?? (await x25519Here()), opts.hkdf);
+  return suiteOf(opts.native ?? opts.x25519 ?? (await x25519Here()), opts.hkdf);
 }
 
 export async function generateKeyPair(keyId: number, opts?: HpkeOptions): Promise<HpkeKeyPair> {
