@@ -7,6 +7,7 @@
 // (native-hpke.test.ts: RFC 9180's test vector, and both ways with the WebCrypto suite).
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { AeadId, Dhkem, HkdfSha256Native, KemId, XCurveDhkemPrimitives, type AeadEncryptionContext, type AeadInterface, type MontgomeryECDH } from '@hpke/common';
+import { fromBase64url, toBase64url, viewOf } from '../../src/privacy/secagg/bytes';
 import type { NativeHpke } from '../../src/privacy/secagg/hpke';
 
 // A raw X25519 key is 32 bytes; Node's KeyObjects take them as JWK (base64url) or DER. A public key
@@ -17,10 +18,9 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const privateObjects = new WeakMap<Uint8Array, KeyObject>();
 const publicHalves = new WeakMap<Uint8Array, Uint8Array>();
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 // A copy in an ArrayBuffer of its own: the KEM hands out `.buffer`, and Node's Buffers share pools.
 const own = (bytes: Uint8Array): Uint8Array => Uint8Array.from(bytes);
-const rawOf = (base64url: string | undefined): Uint8Array => own(Buffer.from(base64url ?? '', 'base64url'));
+const rawOf = (base64url: string | undefined): Uint8Array => fromBase64url(base64url ?? '', 'X25519 key');
 
 function privateKeyOf(sk: Uint8Array): KeyObject {
   let key = privateObjects.get(sk);
@@ -28,7 +28,7 @@ function privateKeyOf(sk: Uint8Array): KeyObject {
   return key;
 }
 
-const publicKeyOf = (pk: Uint8Array): KeyObject => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64(pk) }, format: 'jwk' });
+const publicKeyOf = (pk: Uint8Array): KeyObject => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: toBase64url(pk) }, format: 'jwk' });
 
 function publicKeyFor(sk: Uint8Array): Uint8Array {
   let pk = publicHalves.get(sk);
@@ -72,7 +72,6 @@ class NativeX25519Kem extends Dhkem {
 }
 
 const TAG_BYTES = 16;
-const bytes = (x: ArrayBufferLike | ArrayBufferView): Uint8Array => (ArrayBuffer.isView(x) ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : new Uint8Array(x));
 const arrayBuffer = (parts: Uint8Array[]): ArrayBuffer => {
   const joined = Buffer.concat(parts);
   return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length) as ArrayBuffer;
@@ -86,18 +85,18 @@ class NativeAes128Gcm implements AeadInterface {
   readonly tagSize = TAG_BYTES;
 
   createEncryptionContext(key: ArrayBufferLike | ArrayBufferView): AeadEncryptionContext {
-    const k = Uint8Array.from(bytes(key));
+    const k = Uint8Array.from(viewOf(key));
     return {
       seal: async (iv, data, aad) => {
-        const cipher = createCipheriv('aes-128-gcm', k, bytes(iv), { authTagLength: TAG_BYTES });
-        cipher.setAAD(bytes(aad));
-        return arrayBuffer([cipher.update(bytes(data)), cipher.final(), cipher.getAuthTag()]);
+        const cipher = createCipheriv('aes-128-gcm', k, viewOf(iv), { authTagLength: TAG_BYTES });
+        cipher.setAAD(viewOf(aad));
+        return arrayBuffer([cipher.update(viewOf(data)), cipher.final(), cipher.getAuthTag()]);
       },
       open: async (iv, data, aad) => {
-        const all = bytes(data);
+        const all = viewOf(data);
         if (all.length < TAG_BYTES) throw new Error('AES-GCM: a ciphertext shorter than its tag');
-        const decipher = createDecipheriv('aes-128-gcm', k, bytes(iv), { authTagLength: TAG_BYTES });
-        decipher.setAAD(bytes(aad));
+        const decipher = createDecipheriv('aes-128-gcm', k, viewOf(iv), { authTagLength: TAG_BYTES });
+        decipher.setAAD(viewOf(aad));
         decipher.setAuthTag(all.subarray(all.length - TAG_BYTES));
         // final() throws when the tag does not match: nothing of a forged message is returned.
         return arrayBuffer([decipher.update(all.subarray(0, all.length - TAG_BYTES)), decipher.final()]);

@@ -35,9 +35,8 @@ export function deviceUpdate(delta: Float32Array, clipNorm: number, scale: numbe
   return encodeClipped(delta, sharedClipNorm(clipNorm, delta.length), scale);
 }
 
-// The helper server's primitives (helper-primitives.ts), for the simulated devices' reports too:
+// The simulated devices' reports use the helper server's primitives (helper-primitives.ts) too:
 // the same bytes as the widget's WebCrypto, at a fraction of the cost here.
-const PRIMITIVES = HELPER_PRIMITIVES;
 
 /** One thread's share of a round: each update becomes a report on the wire, which the leader
  *  parses and adds, and whose sealed seed the helper opens, expands and adds. */
@@ -57,10 +56,10 @@ export class SimulatedAggregators {
 
   async add(update: Int16Array): Promise<void> {
     const { round, modelVersion, width, helperKeys } = this.round;
-    const wire = encodeReport(await buildReport({ update, round, modelVersion, width, helperConfig: helperKeys.config }, PRIMITIVES));
+    const wire = encodeReport(await buildReport({ update, round, modelVersion, width, helperConfig: helperKeys.config }, HELPER_PRIMITIVES));
     const report = parseReport(wire, this.expected);
     this.leader.addBytes(report.leaderShare);
-    await addHelperShare(this.helper, [helperKeys], report, PRIMITIVES);
+    await addHelperShare(this.helper, [helperKeys], report, HELPER_PRIMITIVES);
   }
 
   result(): SharePair {
@@ -112,21 +111,21 @@ export class TwoAggregatorRound {
 
   /** Draws each aggregator's noise ahead of `finish`: it does not depend on the shares, so the main
    *  thread can draw it while the round's devices run rather than after them. */
-  drawNoise(opts: Pick<ReleaseOptions, 'noiseMultiplier' | 'noiseSources'>): void {
+  drawNoise(opts: Pick<ReleaseOptions, 'noiseMultiplier' | 'noiseSources'>): { leader: Uint32Array; helper: Uint32Array } {
     const draw = (source?: FillWords) => {
       const noise = new Uint32Array(this.leader.sum.length);
       addAggregatorNoise(noise, this.leader.width, opts.noiseMultiplier, source);
       return noise;
     };
-    this.noise = { leader: draw(opts.noiseSources?.leader), helper: draw(opts.noiseSources?.helper) };
+    return (this.noise = { leader: draw(opts.noiseSources?.leader), helper: draw(opts.noiseSources?.helper) });
   }
 
   /** The noisy mean, or the range check's refusal; the round cannot be used afterwards. */
   finish(opts: ReleaseOptions): Release {
     const { width } = this.leader;
-    if (!this.noise) this.drawNoise(opts);
-    addInto(this.leader.sum, this.noise!.leader, width);
-    addInto(this.helper.sum, this.noise!.helper, width);
+    const noise = this.noise ?? this.drawNoise(opts);
+    addInto(this.leader.sum, noise.leader, width);
+    addInto(this.helper.sum, noise.helper, width);
     return releaseMean({
       leader: this.leader.sum,
       helper: this.helper.sum,

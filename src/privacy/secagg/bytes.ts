@@ -3,6 +3,9 @@
 // or lying input becomes a clear refusal rather than a RangeError. Browser-and-Node APIs only.
 import { refuse } from './errors';
 
+/** The bytes of a buffer or of a view, as a view: no copy. */
+export const viewOf = (x: ArrayBufferLike | ArrayBufferView): Uint8Array => (ArrayBuffer.isView(x) ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : new Uint8Array(x));
+
 export function toBase64url(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);

@@ -8,25 +8,25 @@
 import { HkdfSha256 } from '@hpke/core';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { viewOf } from './bytes';
 import type { HkdfFactory } from './hpke';
 
 type Input = ArrayBufferLike | ArrayBufferView;
 
-const bytes = (x: Input): Uint8Array => (ArrayBuffer.isView(x) ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : new Uint8Array(x));
 const buffer = (x: Uint8Array): ArrayBuffer => x.slice().buffer as ArrayBuffer;
 
 class HkdfSha256InPlace extends HkdfSha256 {
   override async extract(salt: Input, ikm: Input): Promise<ArrayBuffer> {
     // An empty salt is HashLen zeros (RFC 5869 §2.2); HMAC pads an empty key with zeros to the same.
-    return buffer(extract(sha256, bytes(ikm), bytes(salt)));
+    return buffer(extract(sha256, viewOf(ikm), viewOf(salt)));
   }
 
   override async expand(prk: Input, info: Input, len: number): Promise<ArrayBuffer> {
-    return buffer(expand(sha256, bytes(prk), bytes(info), len));
+    return buffer(expand(sha256, viewOf(prk), viewOf(info), len));
   }
 
   override async extractAndExpand(salt: Input, ikm: Input, info: Input, len: number): Promise<ArrayBuffer> {
-    return buffer(expand(sha256, extract(sha256, bytes(ikm), bytes(salt)), bytes(info), len));
+    return buffer(expand(sha256, extract(sha256, viewOf(ikm), viewOf(salt)), viewOf(info), len));
   }
 }
 
