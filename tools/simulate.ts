@@ -3,6 +3,7 @@
 // the same data from the same starting point. The starting point is a model trained centrally on
 // a share of users who volunteered their data (--public-share); then every user is a client. Each
 // model is measured alone and with the co-occurrence prior the merchant would ship beside it.
+import * as tf from '@tensorflow/tfjs-core';
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { leaveLastOut } from './lib/split';
 import { catalogCodes } from './lib/catalog-tensors';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
 import { configFor } from './lib/presets';
-import { TRAIN_DEFAULTS, trainModel, type TrainOptions } from './lib/trainer';
+import { TRAIN_DEFAULTS, trainModel, validationSet, type TrainOptions, type Validator } from './lib/trainer';
 import { readArtifact, writeArtifact } from './lib/artifact-io';
 import { rankFull, type RankOptions } from './lib/full-rank';
 import { summarize, type Metrics } from './lib/metrics';
@@ -58,15 +59,23 @@ const START_EPOCHS = 30;
 const DELTA = 1e-5;
 const CENTRAL_EPOCHS = 16;
 
-/** What a worker thread is started with: a share of the clients, or the centralized reference. */
-type WorkerInit = ClientsInit | CentralInit;
+/** What a worker thread is started with: a share of the clients, the centralized reference, or
+ *  the starting model's validation. */
+type WorkerInit = ClientsInit | CentralInit | ValidatorInit;
 
-interface Common {
+interface Setup {
   data: string;
   publicShare: number;
   seed: number;
+}
+
+interface Common extends Setup {
   /** The start's values of every weight. */
   weights: NamedArray[];
+}
+
+interface ValidatorInit extends Setup, Pick<TrainOptions, 'validUsers'> {
+  role: 'validator';
 }
 
 interface ClientsInit extends Common {
@@ -100,8 +109,9 @@ async function setup(data: string, publicShare: number, seed: number) {
 async function workerMain() {
   await useBackend('wasm');
   const init = workerData as WorkerInit;
-  const { ds, split, clientIdx } = await setup(init.data, init.publicShare, init.seed);
+  const { ds, split, clientIdx, isVolunteer } = await setup(init.data, init.publicShare, init.seed);
   const cfg = configFor(ds.items.length, false, {});
+  if (init.role === 'validator') return validatorMain(init, ds, split, clientIdx, cfg, isVolunteer);
   const w = weightsFromArrays(weightSpecs(cfg), init.weights);
   if (init.role === 'central') return centralMain(init, ds, split, clientIdx, cfg, w);
   // A client's data is its training history: every event but the validation and test targets.
@@ -129,6 +139,46 @@ async function centralMain(init: CentralInit, ds: Dataset, split: Split, clientI
   const codes = catalogCodes(ds.items, cfg);
   const central = await trainModel(cfg, codes, clientIdx.map((i) => split.train[i]), clientIdx.map((i) => split.valid[i]), { ...init.train, log }, start);
   post({ weights: await weightsToArrays(central.weights), epochs: central.epochs.length, bestEpoch: central.bestEpoch });
+}
+
+/** The starting model's epochs, scored in their own thread on the volunteers' validation users
+ *  while the next epoch trains: the start's training is single-threaded and would leave a core idle. */
+function validatorMain(init: ValidatorInit, ds: Dataset, split: Split, clientIdx: number[], cfg: ModelConfig, isVolunteer: (userId: string) => boolean) {
+  const codes = catalogCodes(ds.items, cfg);
+  const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
+  const validSet = validationSet(vol.map((i) => split.valid[i]), { seed: init.seed, validUsers: init.validUsers });
+  parentPort!.on('message', ({ weights }: { weights: NamedArray[] }) => {
+    const w = weightsFromArrays(weightSpecs(cfg), weights);
+    try {
+      parentPort!.postMessage({ ndcg: summarize(rankFull(w, cfg, codes, validSet).ranks)['NDCG@10'] });
+    } catch (err) {
+      parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });
+    } finally {
+      tf.dispose(Object.values(w));
+    }
+  });
+}
+
+/** Starts the validation thread: its validator answers each snapshot's score, in order. */
+function validatorThread(self: string, init: ValidatorInit): { validate: Validator; close: () => Promise<number> } {
+  const worker = new Worker(self, { workerData: init });
+  const waiting: { resolve: (ndcg: number) => void; reject: (err: Error) => void }[] = [];
+  worker.on('message', (msg: { ndcg: number } | { error: string }) => {
+    const next = waiting.shift();
+    if ('error' in msg) next?.reject(new Error(`start validation: ${msg.error}`));
+    else next?.resolve(msg.ndcg);
+  });
+  const failAll = (err: Error) => waiting.splice(0).forEach((w) => w.reject(err));
+  worker.once('error', failAll);
+  worker.once('exit', (code) => failAll(new Error(`start validation: the worker exited (${code})`)));
+  const validate = async (snapshot: Weights) => {
+    const weights = await weightsToArrays(snapshot);
+    return new Promise<number>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      worker.postMessage({ weights });
+    });
+  };
+  return { validate, close: () => worker.terminate() };
 }
 
 /** Starts the central worker; resolves with its trained weights. */
@@ -179,7 +229,7 @@ async function main() {
   const startKey = { data: ds.name, publicShare, seed, epochs: startOpts.epochs };
   const start = startDir && existsSync(resolve(startDir, 'model.json'))
     ? await loadStart(resolve(startDir), cfg, startKey)
-    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), startOpts, startDir && resolve(startDir), startKey);
+    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), startOpts, startDir && resolve(startDir), startKey, { data, publicShare, seed, validUsers: startOpts.validUsers });
 
   // 2. Centralized: the same start, trained on every client's data — the same weights federation
   //    trains, so the gap is what federation and privacy cost. It trains in a worker thread while
@@ -189,7 +239,18 @@ async function main() {
   const self = fileURLToPath(import.meta.url);
   const common = { data, publicShare, seed, weights: startArrays };
   const { log: _, ...centralOpts } = { ...trainOpts, epochs: CENTRAL_EPOCHS, trainable: federated };
-  const centralRun = trainCentral(self, { ...common, role: 'central', train: centralOpts }, (l) => log(`  central: ${l.trim()}`));
+  // What the results need besides the federated model, done one piece a round while the devices
+  // train (the rounds' callback) rather than in a single-threaded tail after them.
+  const chores: (() => void)[] = [];
+  const volunteers = { train: vol.map(trainOf), valid: vol.map(validOf) };
+  const withPrior = new PriorFigures(cfg, codes, eval_);
+  chores.push(() => withPrior.fit(start, volunteers, seed), () => withPrior.evaluate('start', start));
+  let centralMetrics: Metrics | undefined;
+  const centralRun = trainCentral(self, { ...common, role: 'central', train: centralOpts }, (l) => log(`  central: ${l.trim()}`)).then((central) => {
+    const w = weightsFromArrays(weightSpecs(cfg), central.weights);
+    chores.push(() => (centralMetrics = eval_(w)), () => withPrior.evaluate('centralized', w));
+    return central;
+  });
   const startMetrics = eval_(start);
   log(`start: NDCG@10 ${startMetrics['NDCG@10'].toFixed(4)}`);
 
@@ -212,27 +273,24 @@ async function main() {
   };
   log(`federated, ${aggregation}: ${rounds} rounds (ε budget allows ${allowed}) of ${cohort} clients, z=${noise}${aggregation === 'central' ? '' : ' per aggregator'}, C=${sim.clipNorm}, ${federated.length} weights`);
   const init: ClientsInit = { ...common, role: 'clients', names: federated, sim: { clipNorm: sim.clipNorm, local: sim.local, seed } };
-  const fedRun = simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async (r, w) => {
-    if (r % Math.max(10, Math.ceil(rounds / 4)) === 0 && r < rounds) log(`  round ${r}: NDCG@10 ${eval_(w)['NDCG@10'].toFixed(4)}`);
-  });
+  const fedRun = simulateFederated(start, federated, clients.length, sim, () => new Worker(self, { workerData: init }), async () => chores.shift()?.());
   const [fed, central] = await Promise.all([fedRun, centralRun]);
-  const centralWeights = weightsFromArrays(weightSpecs(cfg), central.weights);
-  const centralMetrics = eval_(centralWeights);
-  log(`centralized: NDCG@10 ${centralMetrics['NDCG@10'].toFixed(4)}`);
+  while (chores.length) chores.shift()!();
+  const centralized = centralMetrics ?? fail('the centralized model was not evaluated');
+  log(`centralized: NDCG@10 ${centralized['NDCG@10'].toFixed(4)}`);
   const fedMetrics = eval_(fed.weights);
-  const volunteers = { train: vol.map(trainOf), valid: vol.map(validOf) };
-  const withPrior = priorFigures(start, cfg, codes, volunteers, seed, { start, centralized: centralWeights, federated: fed.weights }, eval_);
+  withPrior.evaluate('federated', fed.weights);
   const seconds = fed.rounds.map((r) => r.seconds).sort((a, b) => a - b);
   const eps = epsilonAfter(q, noise, rounds, delta);
   const out = {
     dataset: ds.name,
     federated: fedMetrics,
-    centralized: centralMetrics,
+    centralized,
     start: startMetrics,
     central_epochs: central.epochs,
     central_best_epoch: central.bestEpoch,
-    ratio_ndcg10: fedMetrics['NDCG@10'] / centralMetrics['NDCG@10'],
-    with_prior: withPrior,
+    ratio_ndcg10: fedMetrics['NDCG@10'] / centralized['NDCG@10'],
+    with_prior: withPrior.result(),
     epsilon: eps,
     delta,
     aggregation,
@@ -259,11 +317,14 @@ async function main() {
   };
   writeFileSync(jsonPath, JSON.stringify(out, null, 2) + '\n');
   const row = (m: Metrics) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(4)]));
-  console.table({ start: row(startMetrics), centralized: row(centralMetrics), federated: row(fedMetrics) });
-  if (withPrior.models) console.table(Object.fromEntries(Object.entries(withPrior.models).map(([k, m]) => [`${k} + prior`, row(m)])));
-  const priorRatio = withPrior.ratio_ndcg10 === undefined ? 'no prior (it gained too little on the volunteers)' : `${(withPrior.ratio_ndcg10 * 100).toFixed(1)}% with the volunteers' prior`;
+  console.table({ start: row(startMetrics), centralized: row(centralized), federated: row(fedMetrics) });
+  const priorOut = out.with_prior;
+  if (priorOut.models) console.table(Object.fromEntries(Object.entries(priorOut.models).map(([k, m]) => [`${k} + prior`, row(m)])));
+  const priorRatio = priorOut.ratio_ndcg10 === undefined ? 'no prior (it gained too little on the volunteers)' : `${(priorOut.ratio_ndcg10 * 100).toFixed(1)}% with the volunteers' prior`;
   console.log(`${aggregation}: federated / centralized NDCG@10 = ${(out.ratio_ndcg10 * 100).toFixed(1)}% (${priorRatio}) at ε = ${eps.toFixed(2)}, δ = ${delta}; ${out.seconds}s; wrote ${jsonPath}`);
 }
+
+type PriorModel = 'start' | 'centralized' | 'federated';
 
 /**
  * The figures with a co-occurrence prior, as the merchant ships the model: the table built from the
@@ -271,26 +332,38 @@ async function main() {
  * chosen on their validation targets with the start, then kept unchanged while federation trains
  * the network (federated rounds never touch the prior). None when the prior gains too little.
  */
-function priorFigures(
-  start: Weights,
-  cfg: ModelConfig,
-  codes: ItemCodes,
-  volunteers: Pick<Split, 'train' | 'valid'>,
-  seed: number,
-  models: Record<'start' | 'centralized' | 'federated', Weights>,
-  evaluate: (w: Weights, prior: RankOptions['prior']) => Metrics,
-) {
-  const co = fitCoOccurrence(start, cfg, codes, volunteers, { k: CO_DEFAULTS.k, seed, validUsers: TRAIN_DEFAULTS.validUsers });
-  if (!co) return { prior: null };
-  const prior = catalogCoPrior(co.table, codes, cfg.maxLen);
-  const m = Object.fromEntries(Object.entries(models).map(([k, w]) => [k, evaluate(w, prior)]));
-  return { prior: co.record, models: m, ratio_ndcg10: m.federated['NDCG@10'] / m.centralized['NDCG@10'] };
+class PriorFigures {
+  private fitted?: { record: object; prior: RankOptions['prior'] } | null;
+  private readonly models: Partial<Record<PriorModel, Metrics>> = {};
+
+  constructor(
+    private readonly cfg: ModelConfig,
+    private readonly codes: ItemCodes,
+    private readonly rank: (w: Weights, prior: RankOptions['prior']) => Metrics,
+  ) {}
+
+  fit(start: Weights, volunteers: Pick<Split, 'train' | 'valid'>, seed: number): void {
+    const co = fitCoOccurrence(start, this.cfg, this.codes, volunteers, { k: CO_DEFAULTS.k, seed, validUsers: TRAIN_DEFAULTS.validUsers });
+    this.fitted = co && { record: co.record, prior: catalogCoPrior(co.table, this.codes, this.cfg.maxLen) };
+  }
+
+  evaluate(model: PriorModel, w: Weights): void {
+    if (this.fitted === undefined) throw new Error(`the prior is evaluated with the ${model} model before it is fitted`);
+    if (this.fitted) this.models[model] = this.rank(w, this.fitted.prior);
+  }
+
+  result(): { prior: object | null; models?: Partial<Record<PriorModel, Metrics>>; ratio_ndcg10?: number } {
+    if (!this.fitted) return { prior: null };
+    const { federated, centralized } = this.models;
+    return { prior: this.fitted.record, models: this.models, ratio_ndcg10: federated!['NDCG@10'] / centralized!['NDCG@10'] };
+  }
 }
 
 type StartKey = { data: string; publicShare: number; seed: number; epochs: number };
 
-async function trainStart(cfg: ModelConfig, codes: ItemCodes, train: Sequence[], valid: Case[], opts: TrainOptions, dir: string | undefined, key: StartKey): Promise<Weights> {
-  const { weights } = await trainModel(cfg, codes, train, valid, opts);
+async function trainStart(cfg: ModelConfig, codes: ItemCodes, train: Sequence[], valid: Case[], opts: TrainOptions, dir: string | undefined, key: StartKey, setup: Setup & Pick<TrainOptions, 'validUsers'>): Promise<Weights> {
+  const validator = validatorThread(fileURLToPath(import.meta.url), { ...setup, role: 'validator' });
+  const { weights } = await trainModel(cfg, codes, train, valid, opts, undefined, validator.validate).finally(validator.close);
   if (dir) await writeArtifact(dir, cfg, await weightsToArrays(weights), { name: 'fl-start', training: key });
   return weights;
 }

@@ -69,6 +69,21 @@ export interface TrainResult {
   seconds: number;
 }
 
+/** Scores a snapshot of the weights on the validation users (NDCG@10). One that answers from
+ *  another thread lets the next epoch train meanwhile. */
+export type Validator = (snapshot: Weights) => Promise<number>;
+
+/** The validation users an epoch is scored on: a fixed random subset of `valid`. */
+export function validationSet(valid: readonly Case[], opts: Pick<TrainOptions, 'seed' | 'validUsers'>): Case[] {
+  return shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
+}
+
+/** An epoch trained, its weights kept until its validation score says whether it is the best. */
+interface Trained extends Omit<EpochLog, 'validNdcg10'> {
+  snapshot: Weights;
+  score: Promise<number>;
+}
+
 export async function trainModel(
   cfg: ModelConfig,
   codes: ItemCodes,
@@ -77,35 +92,67 @@ export async function trainModel(
   opts: TrainOptions,
   /** Start from these weights (copied) instead of a fresh initialisation. */
   init?: Weights,
+  /** Scores epochs in another thread: epoch e is validated while epoch e + 1 trains, and training
+   *  ends as it would have, the extra epoch discarded. In this thread, one epoch at a time, without. */
+  validator?: Validator,
 ): Promise<TrainResult> {
   const started = Date.now();
   const random = rng(opts.seed);
   const w = init ? copyWeights(init) : createWeights(weightSpecs(cfg), opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
   const popular = opts.popularNegatives ? mixedNegatives(popularityCounts(codes.count, train), opts.popularNegatives) : undefined;
-  const validSet = shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
+  const validSet = validator ? [] : validationSet(valid, opts);
+  const score = validator ?? (async (s: Weights) => summarize(rankFull(s, cfg, codes, validSet).ranks)['NDCG@10']);
   const epochs: EpochLog[] = [];
-  let best = { ndcg: -1, epoch: 0, snapshot: [] as tf.Tensor[] };
+  let best: { ndcg: number; epoch: number; snapshot?: Weights } = { ndcg: -1, epoch: 0 };
+  /** Settles an epoch's score; says whether training stops there. */
+  const settle = async ({ snapshot, score: pending, ...log }: Trained): Promise<boolean> => {
+    const validNdcg10 = await pending;
+    epochs.push({ ...log, validNdcg10 });
+    opts.log(`epoch ${log.epoch}  loss ${log.loss.toFixed(4)}  valid NDCG@10 ${validNdcg10.toFixed(4)}  ${log.seconds.toFixed(0)}s`);
+    if (validNdcg10 > best.ndcg) {
+      disposeWeights(best.snapshot);
+      best = { ndcg: validNdcg10, epoch: log.epoch, snapshot };
+    } else disposeWeights(snapshot);
+    return log.epoch - best.epoch >= opts.patience;
+  };
+  const queue: Trained[] = [];
   let horizon = opts.epochs;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const schedule = (progress: number) => learningRate(opts, (epoch - 1 + progress) / horizon);
     const loss = await runEpoch(w, cfg, codes, train, optimizer, opts, random, schedule, popular);
-    const validNdcg10 = summarize(rankFull(w, cfg, codes, validSet).ranks)['NDCG@10'];
     const seconds = (Date.now() - started) / 1000;
-    epochs.push({ epoch, loss, validNdcg10, seconds });
     // With a time budget, plan the decay over the epochs that fit in it.
     if (Number.isFinite(opts.maxSeconds)) horizon = Math.max(epoch + 1, Math.min(opts.epochs, Math.floor((opts.maxSeconds * epoch) / seconds)));
-    opts.log(`epoch ${epoch}  loss ${loss.toFixed(4)}  valid NDCG@10 ${validNdcg10.toFixed(4)}  ${seconds.toFixed(0)}s`);
-    if (validNdcg10 > best.ndcg) {
-      tf.dispose(best.snapshot);
-      best = { ndcg: validNdcg10, epoch, snapshot: Object.values(w).map((v) => tf.clone(v)) };
-    }
-    if (epoch - best.epoch >= opts.patience || seconds * (1 + 1 / epoch) > opts.maxSeconds) break;
+    const snapshot = copyWeights(w);
+    queue.push({ epoch, loss, seconds, snapshot, score: score(snapshot) });
+    if (await settleAll(queue, validator ? 1 : 0, settle)) break;
+    if (seconds * (1 + 1 / epoch) > opts.maxSeconds) break;
   }
-  Object.values(w).forEach((v, i) => v.assign(best.snapshot[i]));
-  tf.dispose(best.snapshot);
+  await settleAll(queue, 0, settle);
+  Object.entries(w).forEach(([name, v]) => v.assign(best.snapshot![name]));
+  disposeWeights(best.snapshot);
   optimizer.dispose();
   return { weights: w, epochs, bestEpoch: best.epoch, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Settles queued epochs, oldest first, until `keep` remain; when one says stop, the epochs trained
+ *  after it are discarded and the answer is true. */
+async function settleAll(queue: Trained[], keep: number, settle: (t: Trained) => Promise<boolean>): Promise<boolean> {
+  while (queue.length > keep) {
+    if (!(await settle(queue.shift()!))) continue;
+    for (const rest of queue.splice(0)) {
+      // Its score is still awaited: a thread answering late must not answer into the next run.
+      await rest.score;
+      disposeWeights(rest.snapshot);
+    }
+    return true;
+  }
+  return false;
+}
+
+function disposeWeights(w: Weights | undefined): void {
+  if (w) tf.dispose(Object.values(w));
 }
 
 function copyWeights(w: Weights): Weights {
