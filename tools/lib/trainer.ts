@@ -124,7 +124,7 @@ export async function trainModel(
     const seconds = (Date.now() - started) / 1000;
     // With a time budget, plan the decay over the epochs that fit in it.
     if (Number.isFinite(opts.maxSeconds)) horizon = Math.max(epoch + 1, Math.min(opts.epochs, Math.floor((opts.maxSeconds * epoch) / seconds)));
-    const snapshot = copyWeights(w);
+    const snapshot = snapshotOf(w);
     queue.push({ epoch, loss, seconds, snapshot, score: score(snapshot) });
     if (await settleAll(queue, validator ? 1 : 0, settle)) break;
     if (seconds * (1 + 1 / epoch) > opts.maxSeconds) break;
@@ -153,6 +153,12 @@ async function settleAll(queue: Trained[], keep: number, settle: (t: Trained) =>
 
 function disposeWeights(w: Weights | undefined): void {
   if (w) tf.dispose(Object.values(w));
+}
+
+/** The weights' values now, as variables no optimizer trains: `minimize` without a variable list
+ *  takes every trainable variable there is. */
+function snapshotOf(w: Weights): Weights {
+  return Object.fromEntries(Object.entries(w).map(([name, v]) => [name, tf.variable(v, false)]));
 }
 
 function copyWeights(w: Weights): Weights {
