@@ -102,16 +102,17 @@ async function setup(data: string, publicShare: number, seed: number) {
   // Every user the split keeps is a client.
   const clientIdx = split.test.map((_, i) => i);
   const clients = clientIdx.map((i) => split.test[i]);
-  const isVolunteer = (userId: string) => isHeldOut(userId, volunteer);
-  return { ds, split, clients, clientIdx, isVolunteer };
+  // The clients who volunteered their data for the starting model.
+  const vol = clientIdx.filter((i) => isHeldOut(split.test[i].userId, volunteer));
+  return { ds, split, clients, clientIdx, vol };
 }
 
 async function workerMain() {
   await useBackend('wasm');
   const init = workerData as WorkerInit;
-  const { ds, split, clientIdx, isVolunteer } = await setup(init.data, init.publicShare, init.seed);
+  const { ds, split, clientIdx, vol } = await setup(init.data, init.publicShare, init.seed);
   const cfg = configFor(ds.items.length, false, {});
-  if (init.role === 'validator') return validatorMain(init, ds, split, clientIdx, cfg, isVolunteer);
+  if (init.role === 'validator') return validatorMain(init, ds, split, vol, cfg);
   const w = weightsFromArrays(weightSpecs(cfg), init.weights);
   if (init.role === 'central') return centralMain(init, ds, split, clientIdx, cfg, w);
   // A client's data is its training history: every event but the validation and test targets.
@@ -143,9 +144,8 @@ async function centralMain(init: CentralInit, ds: Dataset, split: Split, clientI
 
 /** The starting model's epochs, scored in their own thread on the volunteers' validation users
  *  while the next epoch trains: the start's training is single-threaded and would leave a core idle. */
-function validatorMain(init: ValidatorInit, ds: Dataset, split: Split, clientIdx: number[], cfg: ModelConfig, isVolunteer: (userId: string) => boolean) {
+function validatorMain(init: ValidatorInit, ds: Dataset, split: Split, vol: number[], cfg: ModelConfig) {
   const codes = catalogCodes(ds.items, cfg);
-  const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
   const validSet = validationSet(vol.map((i) => split.valid[i]), { seed: init.seed, validUsers: init.validUsers });
   parentPort!.on('message', ({ weights }: { weights: NamedArray[] }) => {
     const w = weightsFromArrays(weightSpecs(cfg), weights);
@@ -213,7 +213,7 @@ async function main() {
   const stolen = stealMeter();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
   await useBackend('wasm');
-  const { ds, split, clients, clientIdx, isVolunteer } = await setup(data, publicShare, seed);
+  const { ds, split, clients, vol } = await setup(data, publicShare, seed);
   const cfg = configFor(ds.items.length, false, {});
   const codes = catalogCodes(ds.items, cfg);
   const trainOf = (i: number) => split.train[i];
@@ -221,7 +221,6 @@ async function main() {
   const eval_ = (w: Weights, prior?: RankOptions['prior']) => summarize(rankFull(w, cfg, codes, clients, { prior }).ranks);
 
   // 1. The starting point: central training on the volunteers' data only.
-  const vol = clientIdx.filter((i) => isVolunteer(split.test[i].userId));
   log(`${ds.name}: ${clients.length} clients, ${vol.length} of them volunteers for the starting model`);
   const trainOpts = { ...TRAIN_DEFAULTS, seed, log: (l: string) => log(`  ${l}`) };
   const startDir = stringFlag(flags, 'start-model');
