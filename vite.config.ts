@@ -93,6 +93,30 @@ function chunkNames(): Record<keyof typeof CHUNKS, string> {
   return out;
 }
 
+// What the store, UI and ranking entries import statically goes into one chunk, "page". Split the
+// way the bundler shares modules, they were seven small files in up to three waves (an entry, then
+// its imports, then theirs): each wave a round trip on a first visit, and each file a task on a
+// busy main thread. The entries stay files of their own (the worker imports the store's part of
+// "page" too; an entry's top-level code, such as the UI's warm-up, must not run there).
+type ModuleGraph = { getModuleInfo(id: string): { importedIds: readonly string[] } | null };
+function beforeShelf(entries: string[]) {
+  const roots = entries.map((e) => resolve(e));
+  let reached: Set<string> | null = null;
+  return (id: string, graph: ModuleGraph) => {
+    if (!reached) {
+      const seen = new Set<string>();
+      const visit = (m: string) => {
+        if (seen.has(m)) return;
+        seen.add(m);
+        graph.getModuleInfo(m)?.importedIds.forEach(visit);
+      };
+      roots.forEach(visit);
+      reached = seen;
+    }
+    return reached.has(id) && !roots.includes(id) ? 'page' : null;
+  };
+}
+
 const chunksBuild = {
   publicDir: false as const,
   build: {
@@ -104,7 +128,14 @@ const chunksBuild = {
     rollupOptions: {
       input: CHUNKS,
       preserveEntrySignatures: 'strict' as const,
-      output: { entryFileNames: 'sw-[name]-[hash].js', chunkFileNames: chunkName, format: 'es' as const },
+      output: {
+        // The loader carries the entries' names: 6 hash characters (36 bits) tell a chunk's versions
+        // apart as well as 8, for 8 fewer bytes of random text on the loader's budget.
+        entryFileNames: 'sw-[name]-[hash:6].js',
+        chunkFileNames: chunkName,
+        format: 'es' as const,
+        codeSplitting: { groups: [{ name: beforeShelf([CHUNKS.store, CHUNKS.ui, CHUNKS.rank]), debugName: 'page' }] },
+      },
     },
   },
   // The co-occurrence prior is imported only for a model that carries one, and then before its shelf.

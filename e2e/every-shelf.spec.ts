@@ -4,12 +4,20 @@
 // model.json and the weights). The same run measures, as a benchmark rather than a pass/fail check (a shared
 // machine's load moves it several-fold), the time from each shelf's candidates to the shelf on
 // screen, per kind of page (the bar: 50 ms at p95), and the widget's main-thread tasks over 50 ms;
-// the figures go to test-results/shelf-latency-<project>.json and the console (npm run bench:shelves).
+// the figures go to test-results/shelf-latency-<project>[-remote].json and the console
+// (npm run bench:shelves).
+//
+// "The candidates' arrival" is the last byte of the candidate endpoint's answer (Resource Timing's
+// responseEnd). The widget's own measure starts later, when its code has the parsed answer in
+// hand: that continuation waits for the page's main thread like any task, 5-80 ms here, and the
+// shopper waits for it too. Both are reported. The demo's server answers from this machine within
+// a few milliseconds, before the widget has loaded its parts; a second run puts the endpoint 150 ms
+// away (an answer over the internet), where the widget is ready when the candidates come.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { traceWidget, type WidgetTask } from './support/main-thread';
 import { installProbe } from './support/probe';
 import { watchShelves } from './support/shelves-shown';
@@ -34,16 +42,21 @@ const VISITS: [Kind, string][] = [
 ];
 
 const BUDGET_MS = 50;
+/** How far away the second run puts the candidate endpoint. */
+const REMOTE_MS = 150;
 const REPORT = (project: string) => fileURLToPath(new URL(`../test-results/shelf-latency-${project}.json`, import.meta.url));
 
 interface Shown {
   slot: string;
   source: string;
-  /** Candidates' arrival to the frame after the shelf was rendered (the loader's measure). */
+  /** The last byte of the candidates' answer to the frame after the shelf was rendered. */
   ms: number;
+  /** The widget's own measure: from its having the parsed candidates to the same frame. */
+  widgetMs: number;
   /** The part of `ms` until the shelf's order was known (the widget's start on the page, its
    *  store reads and the ranking); the rest is the render and the frame. */
   ordered: number;
+  /** When the candidates' last byte came (performance.now() time). */
   start: number;
   /** The page's main thread's CPU time over that span (filled in from the trace). */
   cpuMs?: number;
@@ -58,12 +71,16 @@ async function shelves(page: Page): Promise<{ statuses: SlotStatus[]; shown: Sho
   await expect
     .poll(
       async () =>
-        (shown = await page.evaluate(() =>
-          performance.getEntriesByName('shelfwise:shelf').map((e) => {
+        (shown = await page.evaluate(() => {
+          const answers = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/candidates?')) as PerformanceResourceTiming[];
+          return performance.getEntriesByName('shelfwise:shelf').map((e) => {
             const { slot, source, ordered } = (e as PerformanceMeasure).detail as { slot: string; source: string; ordered: number };
-            return { slot, source, ordered, ms: e.duration, start: e.startTime };
-          }),
-        )).length,
+            const answer = answers.find((r) => new URL(r.name).searchParams.get('slot') === slot);
+            const start = answer ? answer.responseEnd : e.startTime;
+            const end = e.startTime + e.duration;
+            return { slot, source, ordered: e.startTime + ordered - start, ms: end - start, widgetMs: e.duration, start };
+          });
+        })).length,
       { message: 'every shelf is measured' },
     )
     .toBe(slots);
@@ -76,7 +93,19 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-test('after a first interest event, every shelf of ten pages comes from the model (and how fast it shows)', async ({ page, browser }, testInfo) => {
+for (const remote of [false, true]) {
+  const where = remote ? ', the candidate endpoint 150 ms away' : '';
+  test(`after a first interest event, every shelf of ten pages comes from the model (and how fast it shows${where})`, async ({ page, browser }, testInfo) => {
+    if (remote) await page.route('**/api/candidates?**', async (route) => {
+      const response = await route.fetch();
+      await new Promise((r) => setTimeout(r, REMOTE_MS));
+      await route.fulfill({ response });
+    });
+    await browse(page, browser, `${testInfo.project.name}${remote ? '-remote' : ''}`);
+  });
+}
+
+async function browse(page: Page, browser: Browser, name: string) {
   test.setTimeout(180_000);
   await installProbe(page);
   const shelvesShown = await watchShelves(page);
@@ -113,18 +142,19 @@ test('after a first interest event, every shelf of ten pages comes from the mode
       const of = samples.filter((s) => s.kind === kind);
       const ms = of.map((s) => s.ms);
       const cpu = of.map((s) => s.cpuMs ?? NaN);
+      const widget = of.map((s) => s.widgetMs);
       const r = (v: number) => Math.round(v * 10) / 10;
       const split = { orderedP50: r(percentile(of.map((s) => s.ordered), 50)), shownP50: r(percentile(of.map((s) => s.ms - s.ordered), 50)) };
-      return [kind, { shelves: ms.length, p50: r(percentile(ms, 50)), p95: r(percentile(ms, 95)), max: r(Math.max(...ms)), ...split, cpuP50: r(percentile(cpu, 50)), cpuP95: r(percentile(cpu, 95)) }];
+      return [kind, { shelves: ms.length, p50: r(percentile(ms, 50)), p95: r(percentile(ms, 95)), max: r(Math.max(...ms)), ...split, widgetP50: r(percentile(widget, 50)), widgetP95: r(percentile(widget, 95)), cpuP50: r(percentile(cpu, 50)), cpuP95: r(percentile(cpu, 95)) }];
     }),
   );
   const info = await debug(page);
-  const report = { measured: new Date().toISOString(), project: testInfo.project.name, loadAverage: loadavg()[0], budgetMs: BUDGET_MS, byKind, timings: info?.timings, samples, widgetTasksOver50msFrames: tasks };
-  mkdirSync(path.dirname(REPORT(testInfo.project.name)), { recursive: true });
-  writeFileSync(REPORT(testInfo.project.name), JSON.stringify(report, null, 2) + '\n');
+  const report = { measured: new Date().toISOString(), project: name, loadAverage: loadavg()[0], budgetMs: BUDGET_MS, byKind, timings: info?.timings, samples, widgetTasksOver50msFrames: tasks };
+  mkdirSync(path.dirname(REPORT(name)), { recursive: true });
+  writeFileSync(REPORT(name), JSON.stringify(report, null, 2) + '\n');
   console.log(
-    `[${testInfo.project.name}] candidates -> shelf on screen, ms (load average ${report.loadAverage.toFixed(1)}):\n` +
-      Object.entries(byKind).map(([k, v]) => `  ${k}: ${v.shelves} shelves, p50 ${v.p50}, p95 ${v.p95}, max ${v.max} (p50 until the order ${v.orderedP50}, then to the screen ${v.shownP50}); main-thread CPU in that time p50 ${v.cpuP50}, p95 ${v.cpuP95}`).join('\n') +
+    `[${name}] the candidates' last byte -> shelf on screen, ms (load average ${report.loadAverage.toFixed(1)}):\n` +
+      Object.entries(byKind).map(([k, v]) => `  ${k}: ${v.shelves} shelves, p50 ${v.p50}, p95 ${v.p95}, max ${v.max} (p50 until the order ${v.orderedP50}, then to the screen ${v.shownP50}; the widget's own measure p50 ${v.widgetP50}, p95 ${v.widgetP95}); main-thread CPU in that time p50 ${v.cpuP50}, p95 ${v.cpuP95}`).join('\n') +
       `\n  p95 within ${BUDGET_MS} ms: ${kinds.filter((k) => byKind[k].p95 <= BUDGET_MS).join(', ') || 'none'}; over: ${kinds.filter((k) => byKind[k].p95 > BUDGET_MS).join(', ') || 'none'}` +
       `\n  widget tasks over 50 ms CPU: ${tasks.filter((t) => t.taskCpuMs > 50).length}; widget scripts not matched to a task in the trace: ${tasks.filter((t) => Number.isNaN(t.taskCpuMs)).length}` +
       `\n  timings ${JSON.stringify(info?.timings)}\n` +
@@ -133,4 +163,4 @@ test('after a first interest event, every shelf of ten pages comes from the mode
 
   expect(kinds.every((k) => byKind[k].shelves > 0), 'every kind of page had a shelf').toBe(true);
   expect(statuses.filter((s) => s.source !== 'model').map((s) => `${s.path} ${s.slot}: ${s.source}`), 'shelves not from the model').toEqual([]);
-});
+}

@@ -20,7 +20,8 @@ describe('static files and images', () => {
     writeFileSync(path.join(dist, 'chunk-abc.mjs'), 'export const x = 1;');
     writeFileSync(path.join(dist, 'model', 'model.json'), JSON.stringify({ weights: Array(200).fill('w') }));
     writeFileSync(path.join(dist, 'model', 'weights.bin'), Buffer.alloc(4096, 7));
-    writeFileSync(path.join(dist, 'sw-store-Ab3_x-9Z.js'), 'export const y = 2;');
+    writeFileSync(path.join(dist, 'sw-page-Ab3_x-9Z.js'), 'export const y = 2;');
+    writeFileSync(path.join(dist, 'sw-store-Ab3_x-.js'), 'export * from "./sw-page-Ab3_x-9Z.js";');
     writeFileSync(path.join(dist, 'model', 'weights-0123456789abcdef.bin'), Buffer.alloc(64, 1));
     writeFileSync(path.join(dist, 'tfjs.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
     writeFileSync(path.join(dist, '.env'), 'HIDDEN');
@@ -48,7 +49,7 @@ describe('static files and images', () => {
   });
 
   it('caches files named by their content hash for good, and revalidates everything else', async () => {
-    for (const p of ['/sw-store-Ab3_x-9Z.js', '/model/weights-0123456789abcdef.bin']) {
+    for (const p of ['/sw-page-Ab3_x-9Z.js', '/sw-store-Ab3_x-.js', '/model/weights-0123456789abcdef.bin']) {
       expect((await get(p)).headers['cache-control'], p).toBe('public, max-age=31536000, immutable');
     }
     for (const p of ['/shelfwise.js', '/chunk-abc.mjs', '/model/model.json', '/model/weights.bin', '/favicon.svg']) {

@@ -60,9 +60,10 @@ export function createStaticServer(roots: string[]): StaticServer {
   };
 }
 
-// Names the build gives files whose content they hash: its chunks (sw-<name>-<hash>.js) and the
-// model's weights (model/weights-<sha256 prefix>.bin). Such a file never changes under its name.
-const HASHED = [/^sw-[\w-]+-[\w-]{8}\.js$/, /^weights-[0-9a-f]{16,64}\.bin$/];
+// Names the build gives files whose content they hash: its chunks (sw-<name>-<hash>.js, 6 hash
+// characters for an entry, 8 for the rest) and the model's weights (model/weights-<sha256
+// prefix>.bin). Such a file never changes under its name.
+const HASHED = [/^sw-[\w-]+-[\w-]{6,8}\.js$/, /^weights-[0-9a-f]{16,64}\.bin$/];
 
 /** Hashed names are cached for good; anything else (the loader, model.json, the storefront's
  *  files) is rebuilt in place, so it is always revalidated (cheap with its ETag). */

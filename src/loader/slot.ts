@@ -76,7 +76,7 @@ function slotKey(spec: SlotSpec): string {
   return context ? `${spec.name}@${context}` : spec.name;
 }
 
-const delay = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null), ms));
+const delay = (ms: number) => new Promise<null>((r) => setTimeout(r, ms, null));
 
 export function runSlot(el: HTMLElement, deps: SlotDeps): SlotHandle {
   const started = performance.now();

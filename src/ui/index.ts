@@ -16,9 +16,12 @@ export { visible, type Host } from './host';
 const live = new WeakSet<Element>();
 let rendered = false;
 
-// In a task of its own, so the slot that imported this chunk goes on first; not once a shelf has
-// been rendered (it has warmed the code itself).
-setTimeout(() => {
+// When the page is idle: while the candidates are still on their way, the render is warmed for
+// free; when they are in hand already, the shelf's own render warms the code and a warm-up first
+// would only be in its way (a shelf rendered is never warmed for). Without requestIdleCallback
+// (Safari), in a task of its own, so the slot that imported this chunk goes on first.
+const warmLater = typeof requestIdleCallback === 'function' ? requestIdleCallback : setTimeout;
+warmLater(() => {
   try {
     if (!rendered) warmUp(Guarded);
   } catch (error) {
