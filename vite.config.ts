@@ -101,20 +101,18 @@ function chunkNames(): Record<keyof typeof CHUNKS, string> {
 type ModuleGraph = { getModuleInfo(id: string): { importedIds: readonly string[] } | null };
 function beforeShelf(entries: string[]) {
   const roots = entries.map((e) => resolve(e));
-  let reached: Set<string> | null = null;
-  return (id: string, graph: ModuleGraph) => {
-    if (!reached) {
-      const seen = new Set<string>();
-      const visit = (m: string) => {
-        if (seen.has(m)) return;
-        seen.add(m);
-        graph.getModuleInfo(m)?.importedIds.forEach(visit);
-      };
-      roots.forEach(visit);
-      reached = seen;
-    }
-    return reached.has(id) && !roots.includes(id) ? 'page' : null;
+  // Walked again for each module asked about (a few hundred steps): a rebuild's graph is its own.
+  const reached = (graph: ModuleGraph) => {
+    const seen = new Set<string>();
+    const visit = (m: string) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      graph.getModuleInfo(m)?.importedIds.forEach(visit);
+    };
+    roots.forEach(visit);
+    return seen;
   };
+  return (id: string, graph: ModuleGraph) => (reached(graph).has(id) && !roots.includes(id) ? 'page' : null);
 }
 
 const chunksBuild = {

@@ -2,8 +2,9 @@
 // shelf's components, the first number format), at interpreter speed: 20-35 ms of the time from
 // a shelf's candidates to the shelf on screen, where the same render after one small render
 // before it takes about half. So once the UI chunk is in, in the page's idle time (the candidates
-// still on their way), a small shelf is rendered into a detached element and thrown away: nothing is shown, no
-// image is fetched (the items have none), no impression can be reported (nothing is on screen).
+// still on their way), a small shelf is rendered into a detached element and thrown away: nothing
+// is shown, no image is fetched (the items have none), no impression can be reported (nothing is
+// on screen).
 import { h, render, type ComponentType } from 'preact';
 import type { Candidate } from '../shared/types';
 
