@@ -53,20 +53,27 @@ function copyModel(): Plugin {
 // a classic script of which a page runs only a part, and every byte of it is on the 6 KB budget.
 const COMPILE_HINT = '//# allFunctionsCalledOnLoad\n';
 
+type ModuleGraph = { getModuleInfo(id: string): { importedIds: readonly string[] } | null };
+
+/** `roots` and every module they import statically (a dynamic import may never run). */
+function staticallyReached(roots: readonly string[], graph: ModuleGraph): Set<string> {
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    graph.getModuleInfo(id)?.importedIds.forEach(visit);
+  };
+  roots.forEach(visit);
+  return seen;
+}
+
 function compileHints(entries: string[]): Plugin {
-  const eager = new Set<string>();
-  const roots = new Set(entries.map((e) => resolve(e)));
+  let eager = new Set<string>();
+  const roots = entries.map((e) => resolve(e));
   return {
     name: 'shelfwise-compile-hints',
     renderStart() {
-      eager.clear();
-      // Static imports only: a dynamic import may never run.
-      const visit = (id: string) => {
-        if (eager.has(id)) return;
-        eager.add(id);
-        this.getModuleInfo(id)?.importedIds.forEach(visit);
-      };
-      roots.forEach(visit);
+      eager = staticallyReached(roots, this);
     },
     // After minification (which drops comments), and before the file names are hashed.
     outputOptions: (options) => ({ ...options, postBanner: (chunk) => (chunk.moduleIds.some((id) => eager.has(id)) ? COMPILE_HINT : '') }),
@@ -98,21 +105,10 @@ function chunkNames(): Record<keyof typeof CHUNKS, string> {
 // its imports, then theirs): each wave a round trip on a first visit, and each file a task on a
 // busy main thread. The entries stay files of their own (the worker imports the store's part of
 // "page" too; an entry's top-level code, such as the UI's warm-up, must not run there).
-type ModuleGraph = { getModuleInfo(id: string): { importedIds: readonly string[] } | null };
 function beforeShelf(entries: string[]) {
   const roots = entries.map((e) => resolve(e));
   // Walked again for each module asked about (a few hundred steps): a rebuild's graph is its own.
-  const reached = (graph: ModuleGraph) => {
-    const seen = new Set<string>();
-    const visit = (m: string) => {
-      if (seen.has(m)) return;
-      seen.add(m);
-      graph.getModuleInfo(m)?.importedIds.forEach(visit);
-    };
-    roots.forEach(visit);
-    return seen;
-  };
-  return (id: string, graph: ModuleGraph) => (reached(graph).has(id) && !roots.includes(id) ? 'page' : null);
+  return (id: string, graph: ModuleGraph) => (staticallyReached(roots, graph).has(id) && !roots.includes(id) ? 'page' : null);
 }
 
 const chunksBuild = {

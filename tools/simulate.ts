@@ -14,7 +14,7 @@ import { leaveLastOut } from './lib/split';
 import { catalogCodes } from './lib/catalog-tensors';
 import { numberFlag, parseFlags, positiveInt, stringFlag } from './lib/args';
 import { configFor } from './lib/presets';
-import { TRAIN_DEFAULTS, trainModel, validationSet, type TrainOptions, type Validator } from './lib/trainer';
+import { TRAIN_DEFAULTS, trainModel, validationNdcg, validationSet, type TrainOptions, type Validator } from './lib/trainer';
 import { readArtifact, writeArtifact } from './lib/artifact-io';
 import { rankFull, type RankOptions } from './lib/full-rank';
 import { summarize, type Metrics } from './lib/metrics';
@@ -150,7 +150,7 @@ function validatorMain(init: ValidatorInit, ds: Dataset, split: Split, vol: numb
   parentPort!.on('message', ({ weights }: { weights: NamedArray[] }) => {
     const w = weightsFromArrays(weightSpecs(cfg), weights);
     try {
-      parentPort!.postMessage({ ndcg: summarize(rankFull(w, cfg, codes, validSet).ranks)['NDCG@10'] });
+      parentPort!.postMessage({ ndcg: validationNdcg(w, cfg, codes, validSet) });
     } catch (err) {
       parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });
     } finally {
@@ -228,7 +228,7 @@ async function main() {
   const startKey = { data: ds.name, publicShare, seed, epochs: startOpts.epochs };
   const start = startDir && existsSync(resolve(startDir, 'model.json'))
     ? await loadStart(resolve(startDir), cfg, startKey)
-    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), startOpts, startDir && resolve(startDir), startKey, { data, publicShare, seed, validUsers: startOpts.validUsers });
+    : await trainStart(cfg, codes, vol.map(trainOf), vol.map(validOf), startOpts, startDir && resolve(startDir), startKey, { data, publicShare, seed });
 
   // 2. Centralized: the same start, trained on every client's data — the same weights federation
   //    trains, so the gap is what federation and privacy cost. It trains in a worker thread while
@@ -360,8 +360,8 @@ class PriorFigures {
 
 type StartKey = { data: string; publicShare: number; seed: number; epochs: number };
 
-async function trainStart(cfg: ModelConfig, codes: ItemCodes, train: Sequence[], valid: Case[], opts: TrainOptions, dir: string | undefined, key: StartKey, setup: Setup & Pick<TrainOptions, 'validUsers'>): Promise<Weights> {
-  const validator = validatorThread(fileURLToPath(import.meta.url), { ...setup, role: 'validator' });
+async function trainStart(cfg: ModelConfig, codes: ItemCodes, train: Sequence[], valid: Case[], opts: TrainOptions, dir: string | undefined, key: StartKey, setup: Setup): Promise<Weights> {
+  const validator = validatorThread(fileURLToPath(import.meta.url), { ...setup, validUsers: opts.validUsers, role: 'validator' });
   const { weights } = await trainModel(cfg, codes, train, valid, opts, undefined, validator.validate).finally(validator.close);
   if (dir) await writeArtifact(dir, cfg, await weightsToArrays(weights), { name: 'fl-start', training: key });
   return weights;

@@ -73,6 +73,11 @@ export interface TrainResult {
  *  another thread lets the next epoch train meanwhile. */
 export type Validator = (snapshot: Weights) => Promise<number>;
 
+/** An epoch's score: NDCG@10 of `w` on the validation users. */
+export function validationNdcg(w: Weights, cfg: ModelConfig, codes: ItemCodes, validSet: readonly Case[]): number {
+  return summarize(rankFull(w, cfg, codes, validSet).ranks)['NDCG@10'];
+}
+
 /** The validation users an epoch is scored on: a fixed random subset of `valid`. */
 export function validationSet(valid: readonly Case[], opts: Pick<TrainOptions, 'seed' | 'validUsers'>): Case[] {
   return shuffle([...valid], rng(opts.seed + 1)).slice(0, opts.validUsers);
@@ -102,7 +107,7 @@ export async function trainModel(
   const optimizer = tf.train.adam(opts.learningRate);
   const popular = opts.popularNegatives ? mixedNegatives(popularityCounts(codes.count, train), opts.popularNegatives) : undefined;
   const validSet = validator ? [] : validationSet(valid, opts);
-  const score = validator ?? (async (s: Weights) => summarize(rankFull(s, cfg, codes, validSet).ranks)['NDCG@10']);
+  const score = validator ?? (async (s: Weights) => validationNdcg(s, cfg, codes, validSet));
   const epochs: EpochLog[] = [];
   let best: { ndcg: number; epoch: number; snapshot?: Weights } = { ndcg: -1, epoch: 0 };
   /** Settles an epoch's score; says whether training stops there. */
