@@ -1,5 +1,4 @@
 // The train and eval commands end to end on the tiny fixture dataset, the way a user runs them.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,10 @@ import { SERVER_OPTIMIZER_DEFAULTS } from '../src/privacy/server-optimizer';
 import { LOCAL_UPDATE_DEFAULTS } from '../src/model/train/local-update';
 import type { NamedArray } from '../src/model/plain/artifact';
 import { readArtifact } from './lib/artifact-io';
+import { runTool } from './testing/run-tool';
 
 const FIXTURE = 'tools/fixtures/tiny';
-const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
+const run = (...args: string[]) => runTool(args);
 
 describe('train + eval on the tiny fixture', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shelfwise-cli-'));

@@ -2,7 +2,6 @@
 // tiny fixture both must report the same metrics, for the trained demo model (uint8), for a
 // float32 model whose window (3 events) is shorter than most histories, and for that model with a
 // co-occurrence prior built from the fixture's training split.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +17,10 @@ import { catalogCodes } from './lib/catalog-tensors';
 import { buildCoOccurrence } from './lib/co-occurrence';
 import { loadDataset } from './lib/dataset';
 import { leaveLastOut } from './lib/split';
+import { runTool } from './testing/run-tool';
 
 const FIXTURE = 'tools/fixtures/tiny';
-const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
+const run = (...args: string[]) => runTool(args);
 
 describe('eval --protocol rerank through either ranker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shelfwise-rerank-'));

@@ -3,7 +3,8 @@
 // module, and TF.js publishes extension-less ES modules that Node's own loader cannot resolve, so
 // each tool is bundled with esbuild first (a fraction of a second) and the bundle is run.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,12 +16,13 @@ if (!name) {
 }
 const entry = name.endsWith('.ts') ? resolve(name) : join(root, 'tools', `${name}.ts`);
 const outDir = join(root, 'node_modules', '.cache', 'shelfwise-tools');
-const outfile = join(outDir, `${basename(entry, '.ts')}.mjs`);
+const tool = basename(entry, '.ts');
 mkdirSync(outDir, { recursive: true });
 
-await build({
+const { outputFiles } = await build({
   entryPoints: [entry],
-  outfile,
+  outfile: join(outDir, `${tool}.mjs`),
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -42,6 +44,31 @@ await build({
     ].join(' '),
   },
 });
+// Named by content and written whole, then renamed into place: tools run side by side (the test
+// suite runs several at once), and a process, or a worker thread it starts from its own file, must
+// never read a bundle that another process is still writing.
+const code = outputFiles[0].contents;
+const outfile = join(outDir, `${tool}-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.mjs`);
+if (!existsSync(outfile)) {
+  const partial = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(partial, code);
+  renameSync(partial, outfile);
+}
+pruneOlderBundles(tool, outfile);
 process.argv = [process.argv[0], entry, ...args];
 process.setSourceMapsEnabled(true);
 await import(pathToFileURL(outfile).href);
+
+/** Drops this tool's bundles from earlier sources, once no run is likely to be using them. */
+function pruneOlderBundles(tool, keep) {
+  const dayAgo = Date.now() - 86_400_000;
+  for (const file of readdirSync(outDir)) {
+    const path = join(outDir, file);
+    if (path === keep || file.match(/^(.+)-[0-9a-f]{12}\.mjs$/)?.[1] !== tool) continue;
+    try {
+      if (statSync(path).mtimeMs < dayAgo) unlinkSync(path);
+    } catch {
+      // Another run pruned it first.
+    }
+  }
+}

@@ -1,15 +1,15 @@
 // `npm run simulate` on the tiny fixture in both aggregation modes, the way a user runs it: the
 // JSON says which mode ran, and in two-aggregator mode the ring, the reports both aggregators
 // summed and the noise each added; ε is charged for one aggregator's noise.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { epsilonAfter } from '../src/privacy/accountant';
+import { runTool } from './testing/run-tool';
 
 const FIXTURE = 'tools/fixtures/tiny';
-const run = (...args: string[]) => execFileSync('node', ['tools/run.mjs', 'simulate', ...args], { encoding: 'utf8', stdio: 'pipe' });
+const run = (...args: string[]) => runTool(['simulate', ...args]);
 
 describe('simulate --aggregation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shelfwise-simulate-'));

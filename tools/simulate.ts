@@ -93,7 +93,7 @@ interface CentralInit extends Common {
 type CentralResult = { weights: NamedArray[]; epochs: number; bestEpoch: number };
 
 /** What the central worker sends back: its log lines, then its result (or an error). */
-type CentralMessage = { log: string } | CentralResult | { error: string };
+type CentralMessage = { log: string } | CentralResult;
 
 async function setup(data: string, publicShare: number, seed: number) {
   const ds = await loadDataset(data);
@@ -168,12 +168,18 @@ function validatorThread(self: string, init: ValidatorInit): { validate: Validat
     if ('error' in msg) next?.reject(new Error(`start validation: ${msg.error}`));
     else next?.resolve(msg.ndcg);
   });
-  const failAll = (err: Error) => waiting.splice(0).forEach((w) => w.reject(err));
+  // Once the thread has ended, every score asked of it fails: none would ever come.
+  let ended: Error | undefined;
+  const failAll = (err: Error) => {
+    ended ??= err;
+    waiting.splice(0).forEach((w) => w.reject(ended!));
+  };
   worker.once('error', failAll);
   worker.once('exit', (code) => failAll(new Error(`start validation: the worker exited (${code})`)));
   const validate = async (snapshot: Weights) => {
     const weights = await weightsToArrays(snapshot);
     return new Promise<number>((resolve, reject) => {
+      if (ended) return reject(ended);
       waiting.push({ resolve, reject });
       worker.postMessage({ weights });
     });
@@ -188,10 +194,9 @@ function trainCentral(self: string, init: CentralInit, log: (line: string) => vo
     worker.on('message', (msg: CentralMessage) => {
       if ('log' in msg) return log(msg.log);
       void worker.terminate();
-      if ('error' in msg) reject(new Error(`central training: ${msg.error}`));
-      else resolve(msg);
+      resolve(msg);
     });
-    worker.once('error', reject);
+    worker.once('error', (err: Error) => reject(new Error(`central training: ${err.message}`)));
     // A worker that ends without its result would otherwise leave the run waiting for ever.
     worker.once('exit', (code) => reject(new Error(`central training: the worker exited (${code}) without a result`)));
   });
@@ -386,5 +391,7 @@ if (isMainThread) {
     process.exit(1);
   });
 } else {
-  workerMain().catch((err) => parentPort!.postMessage({ error: String(err?.stack ?? err) }));
+  // A thread that cannot start ends with its error (the 'error' event of its Worker) rather than
+  // posting it before anyone listens for messages.
+  await workerMain();
 }

@@ -170,4 +170,17 @@ describe('simulateFederated, two-aggregator', () => {
     expect(Array.from(after[1])).toEqual(Array.from(after[0]));
     expect(Array.from(after[2])).not.toEqual(Array.from(after[1]));
   }, 60_000);
+
+  test('a device thread that ends without answering fails the run instead of leaving it waiting', async () => {
+    await useBackend('wasm');
+    const start = { a: tf.zeros([40]) } as unknown as Weights;
+    const opts: SimOptions = { ...SIM_DEFAULTS, aggregation: 'two-aggregator', rounds: 2, cohort: 20, noiseMultiplier: 0.5, threads: 2, log: () => {} };
+    // One thread scripted as above, one that ends when its first job comes.
+    let threads = 0;
+    const spawn = () =>
+      threads++ === 0
+        ? new Worker(SCRIPTED_THREAD, { eval: true, workerData: { evilRound: 0 } })
+        : new Worker(`require('node:worker_threads').parentPort.once('message', () => process.exit(3));`, { eval: true });
+    await expect(simulateFederated(start, ['a'], 40, opts, spawn)).rejects.toThrow(/round 1: a device thread ended \(3\) without its result/);
+  }, 60_000);
 });

@@ -214,17 +214,20 @@ function assign(w: Weights, names: readonly string[], flat: Float32Array): void 
   }
 }
 
-/** Sends a job to a worker thread; resolves with its clients' clipped sum. */
+/** Sends a job to a worker thread; resolves with its clients' clipped sum. A thread that has ended,
+ *  or ends before it answers, fails the job: the other threads would keep the run waiting for ever. */
 function runJob(worker: Worker, job: ClientJob): Promise<JobResult> {
+  if (worker.threadId === -1) return Promise.reject(new Error(`round ${job.round}: a device thread had ended before its job`));
   return new Promise((resolve, reject) => {
-    const onMessage = (msg: { result?: JobResult; error?: string }) => {
-      worker.off('message', onMessage);
-      worker.off('error', reject);
-      if (msg.result) resolve(msg.result);
-      else reject(new Error(msg.error ?? 'a worker answered without a result'));
+    const onExit = (code: number) => done(new Error(`round ${job.round}: a device thread ended (${code}) without its result`));
+    const done = (err: Error | null, result?: JobResult) => {
+      worker.off('message', onMessage).off('error', done).off('exit', onExit);
+      if (err) reject(err);
+      else resolve(result!);
     };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
+    const onMessage = (msg: { result?: JobResult; error?: string }) =>
+      done(msg.result ? null : new Error(msg.error ?? 'a worker answered without a result'), msg.result);
+    worker.on('message', onMessage).once('error', done).once('exit', onExit);
     worker.postMessage(job);
   });
 }
