@@ -92,7 +92,7 @@ interface CentralInit extends Common {
 /** The centralized reference's trained weights and how its training went. */
 type CentralResult = { weights: NamedArray[]; epochs: number; bestEpoch: number };
 
-/** What the central worker sends back: its log lines, then its result (or an error). */
+/** What the central worker sends back: its log lines, then its result (a failure is its 'error' event). */
 type CentralMessage = { log: string } | CentralResult;
 
 async function setup(data: string, publicShare: number, seed: number) {
