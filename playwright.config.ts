@@ -14,7 +14,7 @@ const MAIN_FL = { FL_DB: 'test-results/fl-main.db', FL_UPLOADS_PER_MINUTE: '1000
 // helper through a recording proxy, so the spec sees every byte the helper receives. They
 // aggregate as soon as two shoppers have contributed (K = 2). Population = the shoppers a full run
 // has (4 in the webgpu project, 2 in the other), so the reported ε is not understated; with the
-// default noise, a run's 3 rounds spend ε ≈ 5.2 of the default budget of 8. The server step is
+// default noise, a run's 3 rounds spend ε ≈ 4.6 of the default budget of 8. The server step is
 // plain FedAvg (sgd), so the spec can read the released mean back from the published weights.
 const TEST_FL = { FL_COHORT: '2', FL_POPULATION: '6', FL_UPLOADS_PER_MINUTE: '10000', FL_HELPER_TOKEN: 'e2e-leader', FL_AGGREGATION: 'two-aggregator' };
 const TEST_LEADER = { ...TEST_FL, FL_DB: FL_LEADER_DB, FL_ROLE: 'leader', FL_HELPER_URL: `http://127.0.0.1:${FL_HELPER_PROXY_PORT}`, FL_HELPER_RETRY_SECONDS: '0.5', FL_SERVER_OPTIMIZER: 'sgd' };

@@ -1,7 +1,7 @@
 // The privacy ledger: the ε that aggregated rounds have spent, whether one more round fits in the
 // budget, and why training stops. It knows rounds only by what the accountant charges for them, so
 // every aggregation mode accounts its rounds here.
-import { epsilon, maxRounds, rdp } from '../../src/privacy/accountant';
+import { epsilonSpent, maxRounds } from '../../src/privacy/accountant';
 import type { FlConfig } from './config';
 import type { RoundRow } from './store';
 
@@ -24,14 +24,13 @@ export interface Ledger {
 export function createLedger(cfg: LedgerSettings): Ledger {
   const charge: Charge = { samplingRate: cfg.cohort / cfg.population, noiseMultiplier: cfg.noiseMultiplier };
 
-  // Every request asks (is the budget spent?), and the answer changes only when a round closes: an
-  // RDP evaluation over 34 orders costs milliseconds, a lookup nothing.
+  // Every request asks (is the budget spent?), and the answer changes only when a round closes: the
+  // accountant's evaluation costs up to a few hundred milliseconds, a lookup nothing.
   const memo = new Map<string, number>();
 
   function spent(rounds: readonly Charge[]): number {
     if (rounds.length === 0) return 0;
-    // Rounds with the same (q, z) compose as one RDP evaluation × their number: the cost stays
-    // flat as rounds accumulate, though every request checks the budget.
+    // Rounds with the same (q, z) compose as one group: the cost stays flat as rounds accumulate.
     const groups = new Map<string, { q: number; z: number; n: number }>();
     for (const r of rounds) {
       const key = `${r.samplingRate}/${r.noiseMultiplier}`;
@@ -42,8 +41,7 @@ export function createLedger(cfg: LedgerSettings): Ledger {
     const key = [...groups.values()].map((g) => `${g.q}/${g.z}/${g.n}`).join(' ');
     const known = memo.get(key);
     if (known !== undefined) return known;
-    const total = [...groups.values()].map((g) => rdp(g.q, g.z, g.n)).reduce((a, b) => a.map((v, i) => v + b[i]));
-    const eps = epsilon(total, cfg.delta).epsilon;
+    const eps = epsilonSpent([...groups.values()], cfg.delta);
     if (memo.size > 64) memo.clear();
     memo.set(key, eps);
     return eps;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { epsilon, epsilonAfter, logErfc, maxRounds, ORDERS, rdp, rdpSampledGaussian } from './accountant';
+import { epsilon, epsilonAfter, epsilonSpent, logErfc, maxRounds, ORDERS, rdp, rdpSampledGaussian } from './accountant';
+import { pldEpsilon } from './pld';
 
 describe('RDP accountant for the sampled Gaussian mechanism', () => {
   test('q = 1 is the plain Gaussian mechanism: RDP = α / (2z²)', () => {
@@ -39,8 +40,34 @@ describe('RDP accountant for the sampled Gaussian mechanism', () => {
     expect(epsilonAfter(0.01, 1, 0, 1e-5)).toBe(0);
   });
   test('maxRounds is the largest round count within the budget', () => {
-    const n = maxRounds(0.05, 1, 1e-5, 8);
-    expect(epsilonAfter(0.05, 1, n, 1e-5)).toBeLessThanOrEqual(8);
-    expect(epsilonAfter(0.05, 1, n + 1, 1e-5)).toBeGreaterThan(8);
+    for (const [q, z] of [[0.05, 1], [0.2, 1.22], [1, 1]]) {
+      const n = maxRounds(q, z, 1e-5, 8);
+      expect(epsilonAfter(q, z, n, 1e-5)).toBeLessThanOrEqual(8);
+      expect(epsilonAfter(q, z, n + 1, 1e-5)).toBeGreaterThan(8);
+    }
+    // Where RDP alone allows more than the PLD computes, RDP's answer stands.
+    const many = maxRounds(0.01, 1, 1e-5, 8);
+    expect(many).toBeGreaterThan(1000);
+    expect(epsilon(rdp(0.01, 1, many), 1e-5).epsilon).toBeLessThanOrEqual(8);
+    expect(epsilon(rdp(0.01, 1, many + 1), 1e-5).epsilon).toBeGreaterThan(8);
+  });
+});
+
+describe('the charged ε: the smaller of the RDP and PLD bounds', () => {
+  test('60 rounds at q = 0.2: the PLD bound; 60 rounds at z = 1.22 fit in ε = 8, where RDP allowed 49', () => {
+    expect(epsilonAfter(0.2, 1.3, 60, 1e-5)).toBe(pldEpsilon([{ q: 0.2, z: 1.3, n: 60 }], 1e-5));
+    expect(maxRounds(0.2, 1.22, 1e-5, 8)).toBe(60);
+    let rdpRounds = 0;
+    while (epsilon(rdp(0.2, 1.22, rdpRounds + 1), 1e-5).epsilon <= 8) rdpRounds++;
+    expect(rdpRounds).toBe(49);
+  });
+  test('groups of rounds under other settings compose', () => {
+    const groups = [{ q: 0.02, z: 2, n: 2 }, { q: 0.01, z: 1, n: 1 }, { q: 0.02, z: 1, n: 3 }];
+    const rdpSum = rdp(0.02, 2, 2).map((v, i) => v + rdp(0.01, 1, 1)[i] + rdp(0.02, 1, 3)[i]);
+    expect(epsilonSpent(groups, 1e-5)).toBe(Math.min(epsilon(rdpSum, 1e-5).epsilon, pldEpsilon(groups, 1e-5)));
+    expect(epsilonSpent(groups, 1e-5)).toBeLessThanOrEqual(epsilon(rdpSum, 1e-5).epsilon);
+  });
+  test('where the PLD is not computed, RDP is charged', () => {
+    expect(epsilonAfter(0.002, 1, 5000, 1e-5)).toBe(epsilon(rdp(0.002, 1, 5000), 1e-5).epsilon);
   });
 });

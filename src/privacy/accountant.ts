@@ -1,6 +1,11 @@
-// Rényi-DP accountant for the sampled Gaussian mechanism (Mironov, Talwar & Zhang 2019), the
-// mechanism of DP-FedAvg (McMahan et al. 2018): each round samples clients with probability q,
-// clips each client's update to norm C and adds N(0, (zC)^2) to their sum.
+// The privacy accountant for the sampled Gaussian mechanism, the mechanism of DP-FedAvg (McMahan
+// et al. 2018): each round samples clients with probability q, clips each client's update to norm C
+// and adds N(0, (zC)^2) to their sum. Two bounds on the same ε, and the smaller is charged (both
+// hold): Rényi DP (Mironov, Talwar & Zhang 2019), here, and the privacy loss distribution (pld.ts),
+// tighter at DP-FedAvg's settings but only computed where its grid fits.
+import { pldEpsilon, type RoundGroup } from './pld';
+
+export type { RoundGroup } from './pld';
 
 /** RDP orders: quarter steps from 1.25 to 4 (fractional orders, as in TF Privacy's default grid),
  *  then coarser up to 512; enough for ε in 0.1..100. At DP-FedAvg's small noise multipliers the
@@ -109,18 +114,38 @@ export function epsilon(rdpValues: readonly number[], delta: number, orders = OR
   return best;
 }
 
+/** ε at `delta` after the groups' rounds: the smaller of the RDP and PLD bounds. */
+export function epsilonSpent(groups: readonly RoundGroup[], delta: number): number {
+  const active = groups.filter((g) => g.n > 0);
+  if (active.length === 0) return 0;
+  const total = active.map((g) => rdp(g.q, g.z, g.n)).reduce((a, b) => a.map((v, i) => v + b[i]));
+  return Math.min(epsilon(total, delta).epsilon, pldEpsilon(active, delta));
+}
+
 /** ε after `rounds` rounds at sampling rate q and noise multiplier z. */
 export function epsilonAfter(q: number, z: number, rounds: number, delta: number): number {
-  return epsilon(rdp(q, z, rounds), delta).epsilon;
+  return epsilonSpent([{ q, z, n: rounds }], delta);
 }
 
 /** The most rounds whose ε stays within the budget (0 if even one round exceeds it). */
 export function maxRounds(q: number, z: number, delta: number, budget: number, limit = 100000): number {
-  let lo = 0;
-  let hi = limit;
+  // RDP's answer first (cheap at any count), then upwards from it with both bounds: a PLD
+  // evaluation's cost grows with the rounds, so the search never tries counts far past the answer.
+  let lo = largest(0, limit, (n) => epsilon(rdp(q, z, n), delta).epsilon <= budget);
+  const fits = (n: number) => epsilonAfter(q, z, n, delta) <= budget;
+  let step = Math.max(1, Math.ceil(lo / 8));
+  while (lo < limit && fits(Math.min(limit, lo + step))) {
+    lo = Math.min(limit, lo + step);
+    step *= 2;
+  }
+  return largest(lo, Math.min(limit, lo + step - 1), fits);
+}
+
+/** The largest n in [lo, hi] with ok(n), given ok(lo) (or lo = 0) and ok monotone decreasing. */
+function largest(lo: number, hi: number, ok: (n: number) => boolean): number {
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (epsilonAfter(q, z, mid, delta) <= budget) lo = mid;
+    if (ok(mid)) lo = mid;
     else hi = mid - 1;
   }
   return lo;
