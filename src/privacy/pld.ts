@@ -5,9 +5,10 @@
 //
 // - each round's privacy loss is rounded *up* to a grid of width h, so the composed loss, and with
 //   it δ(ε) = E[(1 − e^(ε − L))₊], can only grow;
-// - a tail past the grid is either placed on the grid's lowest point (losses below it: rounded up)
-//   or counted as an infinite loss (above it: it adds its whole mass to δ);
-// - the FFT's rounding is bounded and subtracted from the δ target.
+// - a tail past a round's grid is either placed on the grid's lowest point (losses below it:
+//   rounded up) or counted as an infinite loss (above it: it adds its whole mass to δ);
+// - the composition keeps a window of the composed loss, whose tails (bounded by Chernoff's
+//   inequality) are added to δ whole, and the FFT's rounding is bounded and added too.
 //
 // Both neighbouring relations are computed (a device removed: the sampled mixture against the
 // Gaussian; a device added: the reverse) and the larger δ is kept. With sensitivity 1 and noise
@@ -209,7 +210,7 @@ function epsilonOf(pmf: Float64Array, lo: number, h: number, delta: number): num
   const decay = Math.exp(-h);
   let a = 0;
   let d = 0;
-  let below = (lo + pmf.length - 1) * h;
+  let below = 0;
   for (let j = pmf.length - 1; j >= 0; j--) {
     a += pmf[j];
     d = decay * (pmf[j] + d);
