@@ -50,7 +50,8 @@ describe('RDP accountant for the sampled Gaussian mechanism', () => {
     expect(many).toBeGreaterThan(1000);
     expect(epsilon(rdp(0.01, 1, many), 1e-5).epsilon).toBeLessThanOrEqual(8);
     expect(epsilon(rdp(0.01, 1, many + 1), 1e-5).epsilon).toBeGreaterThan(8);
-  });
+    // A dozen PLD evaluations at about 560 rounds: seconds on a busy machine.
+  }, 60_000);
 });
 
 describe('the charged ε: the smaller of the RDP and PLD bounds', () => {
