@@ -25,7 +25,7 @@ export function createLedger(cfg: LedgerSettings): Ledger {
   const charge: Charge = { samplingRate: cfg.cohort / cfg.population, noiseMultiplier: cfg.noiseMultiplier };
 
   // Every request asks (is the budget spent?), and the answer changes only when a round closes: the
-  // accountant's evaluation costs up to a few hundred milliseconds, a lookup nothing.
+  // accountant's evaluation costs up to about a second (the PLD at 1,000 rounds), a lookup nothing.
   const memo = new Map<string, number>();
 
   function spent(rounds: readonly Charge[]): number {
