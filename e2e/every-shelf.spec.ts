@@ -12,7 +12,11 @@
 // hand: that continuation waits for the page's main thread like any task, 5-83 ms here, and the
 // shopper waits for it too. Both are reported. The demo's server answers from this machine within
 // a few milliseconds, before the widget has loaded its parts; a second run puts the endpoint 150 ms
-// away (an answer over the internet), where the widget is ready when the candidates come.
+// away (an answer over the internet), where the widget is ready when the candidates come. A third
+// run browses the same pages with Global Privacy Control on: the same widget shows the server's
+// order without opening the store or loading the model, so the difference between the first run and
+// this one is what personalization costs, and this one is what the page and the widget's UI cost
+// without it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -101,16 +105,24 @@ for (const remote of [false, true]) {
       await new Promise((r) => setTimeout(r, REMOTE_MS));
       await route.fulfill({ response });
     });
-    await browse(page, browser, `${testInfo.project.name}${remote ? '-remote' : ''}`);
+    await browse(page, browser, `${testInfo.project.name}${remote ? '-remote' : ''}`, 'model');
   });
 }
 
-async function browse(page: Page, browser: Browser, name: string) {
+test('the same ten pages with Global Privacy Control on: every shelf in the server order (how fast it shows, for comparison)', async ({ page, browser }, testInfo) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  await browse(page, browser, `${testInfo.project.name}-server-order`, 'server');
+});
+
+/** `source`: what every shelf must be ordered by: 'model', or 'server' where personalization is off
+ *  (nothing is stored then, so the test waits for the page instead of the store). */
+async function browse(page: Page, browser: Browser, name: string, source: 'model' | 'server') {
   test.setTimeout(180_000);
   await installProbe(page);
   const shelvesShown = await watchShelves(page);
+  const firstShown = source === 'server' ? shelvesShown.next() : null;
   await page.goto('/p/SKU-1045');
-  await waitForStored(page, 'view_item', 'SKU-1045');
+  await (firstShown ?? waitForStored(page, 'view_item', 'SKU-1045'));
 
   const samples: (Shown & { kind: Kind; path: string })[] = [];
   const statuses: (SlotStatus & { path: string })[] = [];
@@ -132,7 +144,8 @@ async function browse(page: Page, browser: Browser, name: string) {
     tasks.push(...trace.tasks.map((t) => ({ path, ...t })));
     if (kind === 'product') {
       await page.locator('#add-to-cart').click();
-      await waitForStored(page, 'add_to_cart');
+      if (source === 'model') await waitForStored(page, 'add_to_cart');
+      else await expect(page.locator('#product-status')).toHaveText('Added to your cart.');
     }
   }
 
@@ -162,5 +175,5 @@ async function browse(page: Page, browser: Browser, name: string) {
   );
 
   expect(kinds.every((k) => byKind[k].shelves > 0), 'every kind of page had a shelf').toBe(true);
-  expect(statuses.filter((s) => s.source !== 'model').map((s) => `${s.path} ${s.slot}: ${s.source}`), 'shelves not from the model').toEqual([]);
+  expect(statuses.filter((s) => s.source !== source).map((s) => `${s.path} ${s.slot}: ${s.source}`), `shelves not in the ${source}'s order`).toEqual([]);
 }
