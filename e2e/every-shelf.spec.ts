@@ -4,7 +4,7 @@
 // model.json and the weights). The same run measures, as a benchmark rather than a pass/fail check (a shared
 // machine's load moves it several-fold), the time from each shelf's candidates to the shelf on
 // screen, per kind of page (the bar: 50 ms at p95), and the widget's main-thread tasks over 50 ms;
-// the figures go to test-results/shelf-latency-<project>[-remote].json and the console
+// the figures go to test-results/shelf-latency-<project>[-remote|-server-order].json and the console
 // (npm run bench:shelves).
 //
 // "The candidates' arrival" is the last byte of the candidate endpoint's answer (Resource Timing's
