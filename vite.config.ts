@@ -93,6 +93,37 @@ function noPreloadHelper(): Plugin {
   };
 }
 
+// With entry signatures allowed to grow (the store's entry carries shared code, below), the bundler
+// may host any shared module in an entry's chunk, and importing such a chunk runs its entry's
+// top-level code: the worker's `self.onmessage` on the page, or the UI's warm-up render in the
+// worker. The build fails if either side reaches the other's entry.
+type BundleChunk = { type: string; fileName: string; name?: string; isEntry?: boolean; imports?: string[]; dynamicImports?: string[] };
+function entriesApart(): Plugin {
+  return {
+    name: 'shelfwise-entries-apart',
+    generateBundle(_options, bundle) {
+      const chunks = Object.values(bundle as Record<string, BundleChunk>).filter((c) => c.type === 'chunk');
+      const entry = (name: keyof typeof CHUNKS) => chunks.find((c) => c.isEntry && c.name === name)!.fileName;
+      const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+      const reach = (from: string[]) => {
+        const seen = new Set<string>();
+        const visit = (file: string) => {
+          if (seen.has(file)) return;
+          seen.add(file);
+          const c = byFile.get(file);
+          [...(c?.imports ?? []), ...(c?.dynamicImports ?? [])].forEach(visit);
+        };
+        from.forEach(visit);
+        return seen;
+      };
+      const page = reach([entry('store'), entry('ui'), entry('rank')]);
+      const worker = reach([entry('worker')]);
+      if (page.has(entry('worker'))) this.error(`the page's chunks import the worker's entry (${entry('worker')})`);
+      for (const name of ['ui', 'rank'] as const) if (worker.has(entry(name))) this.error(`the worker's chunks import the ${name} entry (${entry(name)})`);
+    },
+  };
+}
+
 function chunkNames(): Record<keyof typeof CHUNKS, string> {
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { file: string }>;
   const out = {} as Record<keyof typeof CHUNKS, string>;
@@ -126,6 +157,8 @@ const chunksBuild = {
     modulePreload: false,
     rollupOptions: {
       input: CHUNKS,
+      // The store's entry carries the code the other two share (beforeShelf); entriesApart checks
+      // that no other entry's top-level code comes along where it must not run.
       preserveEntrySignatures: 'allow-extension' as const,
       output: {
         // The loader carries the entries' names: 6 hash characters (36 bits) tell a chunk's versions
@@ -138,7 +171,7 @@ const chunksBuild = {
     },
   },
   // The co-occurrence prior is imported only for a model that carries one, and then before its shelf.
-  plugins: [noPreloadHelper(), copyModel(), compileHints([CHUNKS.store, CHUNKS.ui, CHUNKS.rank, 'src/model/plain/co-occurrence.ts'])],
+  plugins: [noPreloadHelper(), copyModel(), entriesApart(), compileHints([CHUNKS.store, CHUNKS.ui, CHUNKS.rank, 'src/model/plain/co-occurrence.ts'])],
 };
 
 const loaderBuild = () => ({
