@@ -9,8 +9,8 @@
 //
 // "The candidates' arrival" is the last byte of the candidate endpoint's answer (Resource Timing's
 // responseEnd). The widget's own measure starts later, when its code has the parsed answer in
-// hand: that continuation waits for the page's main thread like any task, 5-83 ms here, and the
-// shopper waits for it too. Both are reported. The demo's server answers from this machine within
+// hand: the browser hands the answer to a page that is still loading, 5-87 ms later here, and the
+// shopper waits for that too. Both are reported. The demo's server answers from this machine within
 // a few milliseconds, before the widget has loaded its parts; a second run puts the endpoint 150 ms
 // away (an answer over the internet), where the widget is ready when the candidates come. A third
 // run browses the same pages with Global Privacy Control on: the same widget shows the server's
