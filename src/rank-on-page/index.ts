@@ -110,7 +110,8 @@ export function createPage(opts: PageOptions, afterShelvesPart: () => Promise<Af
   const model = () => (state.model ??= first());
 
   let ranked = false;
-  const ranking = createRanking({ store: opts.store, model, later: afterFrame, warn: opts.warn });
+  // Until the learning worker starts, only this page's store writes (other tabs aside).
+  const ranking = createRanking({ store: opts.store, model, later: afterFrame, alone: () => state.worker === null, warn: opts.warn });
 
   return {
     async start() {

@@ -22,8 +22,9 @@ const stored = (e: (typeof HISTORY)[number], ts: number): StoredEvent => ({ type
 function setup(events: StoredEvent[]) {
   const store = memoryStore(events);
   const later: (() => void)[] = [];
-  const ranking = createRanking({ store: async () => store, model: async () => model, later: (fn) => void later.push(fn), warn: vi.fn() });
-  return { store, ranking, runLater: () => later.splice(0).forEach((fn) => fn()) };
+  let alone = true;
+  const ranking = createRanking({ store: async () => store, model: async () => model, later: (fn) => void later.push(fn), alone: () => alone, warn: vi.fn() });
+  return { store, ranking, runLater: () => later.splice(0).forEach((fn) => fn()), workerStarted: () => void (alone = false) };
 }
 
 describe('createRanking', () => {
@@ -58,21 +59,41 @@ describe('createRanking', () => {
     const next = await ranking.rank('home', ITEMS);
     expect(next.history.map((e) => e.item_id)).toEqual([...HISTORY.map((e) => e.item_id), ITEMS[7].item_id]);
     expect(Array.from(next.scores)).toEqual(Array.from(model.ranker.score(next.history, ITEMS)));
-    // One full read (the prefetch), then only what was added.
-    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }, { after: HISTORY.length }]);
+    // One full read (the prefetch); none for the first ranking, nothing having been written since;
+    // then only what was added.
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }]);
   });
 
-  test('rankings that start while a top-up is on its way share it, and each later one reads again', async () => {
+  test('rankings that start while a top-up is on its way share it; with nothing written since the last read, a ranking reads nothing', async () => {
     const { store, ranking } = setup(HISTORY.map((e, i) => stored(e, 100 + i)));
     ranking.prefetch();
-    const [a, b] = await Promise.all([ranking.rank('related@sku1', ITEMS), ranking.rank('cross-sell@sku1', ITEMS, [ITEMS[2].item_id])]);
-    expect(a.history.map((e) => e.item_id)).toEqual(HISTORY.map((e) => e.item_id));
-    expect(b.history.map((e) => e.item_id)).toEqual([...HISTORY.map((e) => e.item_id), ITEMS[2].item_id]);
-    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }]);
+    await new Promise((r) => setTimeout(r));
     store.write([{ type: 'view_item', item_id: ITEMS[9].item_id, category: '', brand: '', ts: 200, source: 'datalayer' }]);
+    const [a, b] = await Promise.all([ranking.rank('related@sku1', ITEMS), ranking.rank('cross-sell@sku1', ITEMS, [ITEMS[2].item_id])]);
+    const seen = [...HISTORY.map((e) => e.item_id), ITEMS[9].item_id];
+    expect(a.history.map((e) => e.item_id)).toEqual(seen);
+    expect(b.history.map((e) => e.item_id)).toEqual([...seen, ITEMS[2].item_id]);
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }]);
     const c = await ranking.rank('home', ITEMS);
-    expect(c.history.at(-1)?.item_id).toBe(ITEMS[9].item_id);
-    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }, { after: HISTORY.length }]);
+    expect(c.history.map((e) => e.item_id)).toEqual(seen);
+    expect(store.reads).toHaveLength(2);
+    // The next top-up reads after the newest record the last one brought.
+    store.write([{ type: 'view_item', item_id: ITEMS[3].item_id, category: '', brand: '', ts: 300, source: 'datalayer' }]);
+    expect((await ranking.rank('home', ITEMS)).history.at(-1)?.item_id).toBe(ITEMS[3].item_id);
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }, { after: HISTORY.length + 1 }]);
+  });
+
+  test("once a learning worker has started, whose writes this page's store does not count, every ranking reads what is new", async () => {
+    const { store, ranking, workerStarted } = setup(HISTORY.map((e, i) => stored(e, 100 + i)));
+    ranking.prefetch();
+    await ranking.rank('home', ITEMS);
+    workerStarted();
+    // The worker's own store writes the personal vector.
+    const personal = Float32Array.from({ length: TINY.dim }, (_, i) => 0.05 * i);
+    store.state.set(PERSONAL_KEY, { modelVersion: model.version, vector: personal, events: 4, at: 1 });
+    const ranked = await ranking.rank('home', ITEMS);
+    expect(Array.from(ranked.scores)).toEqual(Array.from(model.ranker.score(HISTORY, ITEMS, personal)));
+    expect(store.reads).toEqual([{ limit: HISTORY_READ }, { after: HISTORY.length }]);
   });
 
   test('after a failed first read, a ranking reads everything itself', async () => {
@@ -106,7 +127,7 @@ describe('createRanking', () => {
   test('a failed write is reported, not thrown', async () => {
     const store = memoryStore([]);
     const warn = vi.fn();
-    const failing = createRanking({ store: async () => ({ ...store, setState: () => Promise.reject(new Error('quota')) }), model: async () => model, later: (fn) => fn(), warn });
+    const failing = createRanking({ store: async () => ({ ...store, setState: () => Promise.reject(new Error('quota')) }), model: async () => model, later: (fn) => fn(), alone: () => true, warn });
     await failing.rank('home', ITEMS);
     await failing.written();
     expect(warn).toHaveBeenCalledWith(new Error('quota'));

@@ -4,10 +4,10 @@
 import type { StoredEvent } from '../shared/types';
 import type { RecentOptions, Store } from '../store';
 
-export type TestStore = Pick<Store, 'recent' | 'read' | 'count' | 'getState' | 'setState' | 'dismissed'> & {
+export type TestStore = Pick<Store, 'recent' | 'read' | 'count' | 'getState' | 'setState' | 'dismissed' | 'writes'> & {
   events: StoredEvent[];
   state: Map<string, unknown>;
-  /** Writes events as `add` does: each gets the next id. */
+  /** Writes events as `add` does: each gets the next id, and the call counts as a write. */
   write(events: StoredEvent[]): void;
   /** The records asked for by `recent` and `read`, as asked. */
   reads: RecentOptions[];
@@ -17,7 +17,11 @@ export function memoryStore(events: StoredEvent[] = []): TestStore {
   const state = new Map<string, unknown>();
   const all: StoredEvent[] = [];
   const reads: RecentOptions[] = [];
-  const write = (added: StoredEvent[]) => added.forEach((e) => all.push({ ...e, id: all.length + 1 }));
+  let writes = 0;
+  const write = (added: StoredEvent[]) => {
+    writes++;
+    added.forEach((e) => all.push({ ...e, id: all.length + 1 }));
+  };
   write(events);
   return {
     events: all,
@@ -35,11 +39,12 @@ export function memoryStore(events: StoredEvent[] = []): TestStore {
     async read({ events, state: keys = [] }) {
       const state: Record<string, unknown> = {};
       for (const k of keys) if (this.state.has(k)) state[k] = structuredClone(this.state.get(k));
-      return { events: await this.recent(events), dismissed: await this.dismissed(), state };
+      return { writes, events: await this.recent(events), dismissed: await this.dismissed(), state };
     },
     async dismissed() {
       return [];
     },
+    writes: () => writes,
     async count({ types } = {}) {
       return all.filter((e) => !types || types.includes(e.type)).length;
     },
@@ -47,6 +52,7 @@ export function memoryStore(events: StoredEvent[] = []): TestStore {
       return state.has(key) ? (structuredClone(state.get(key)) as T) : undefined;
     },
     async setState(key, value) {
+      writes++;
       if (value === undefined) state.delete(key);
       else state.set(key, structuredClone(value));
     },

@@ -44,6 +44,27 @@ describe('store: records, dismissed items and state read together', () => {
     store.close();
   });
 
+  it('counts the writes it has begun, and a read carries the count it began at', async () => {
+    const store = await openStore({ dbName: uniqueDbName() });
+    const t = Date.now();
+    expect(store.writes()).toBe(0);
+    const before = store.read({ events: {} });
+    const write = store.add([ev('view_item', 'a', t)]);
+    const after = store.read({ events: {} });
+    expect(await before).toMatchObject({ writes: 0, events: [] });
+    await write;
+    expect((await after).writes).toBe(1);
+    expect((await after).events.map((e) => e.item_id)).toEqual(['a']);
+    await store.setState('k', 1);
+    await store.setState('k', undefined);
+    expect(store.writes()).toBe(3);
+    // A batch with nothing valid in it writes nothing.
+    await store.add([{ ...ev('view_item', 'b', t), type: 'nope' as never }]);
+    expect(store.writes()).toBe(3);
+    expect((await store.read({ events: {} })).writes).toBe(3);
+    store.close();
+  });
+
   it('rejects bad options', async () => {
     const store = await openStore({ dbName: uniqueDbName() });
     await expect(store.read({ events: { limit: -1 } })).rejects.toThrow(/limit/);

@@ -56,6 +56,8 @@ export interface ReadOptions {
 }
 
 export interface Reading {
+  /** `writes()` when the read began: it saw every write this store had begun by then. */
+  writes: number;
   events: StoredEvent[];
   /** As `dismissed()` answers them. */
   dismissed: DismissedItem[];
@@ -88,6 +90,10 @@ export interface Store {
   getState<T>(key: string): Promise<T | undefined>;
   /** Structured-cloned (typed arrays and ArrayBuffers included); `undefined` deletes the key. */
   setState(key: string, value: unknown): Promise<void>;
+  /** How many writes (`add`, `setState`) this store has begun. IndexedDB runs a read after every
+   *  write begun before it on the same data, so a read that began at the same count would answer
+   *  the same, but for what other pages and workers wrote meanwhile. */
+  writes(): number;
   /** Later calls reject. */
   close(): void;
 }
@@ -126,6 +132,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   // for the next add or open; nothing is lost).
   const conn = connect(dbName, opts.early ?? null, maintain ? async (db) => maintain(() => void prune(db).catch(() => {})) : prune);
   await conn.run(async () => {});
+  let begun = 0;
 
   return {
     async add(events) {
@@ -147,6 +154,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       if (valid.length) {
         await conn.run((db) =>
           inTxOf(db, ['events', 'dismissed'], 'readwrite', (tx) => {
+            begun++;
             const events = tx.objectStore('events');
             const writes: Promise<unknown>[] = [...valid.map((e) => events.add(e)), enforceBounds(events, maxEvents, limit)];
             if (dismissals.length) {
@@ -187,7 +195,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       checkRecent(opts);
       check(Array.isArray(keys) && keys.every((k) => typeof k === 'string'), 'state must be an array of keys');
       const names: StoreNames<ShelfwiseDB>[] = keys.length ? ['events', 'dismissed', 'state'] : ['events', 'dismissed'];
+      let writes = 0;
       const [events, dismissed, values] = await conn.run((db) => {
+        writes = begun;
         const tx = db.transaction(names, 'readonly');
         // The answers are complete once every request has succeeded; waiting for the commit too
         // would cost the page one more task. A failure rejects its request, so none is lost here.
@@ -200,7 +210,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       });
       const state: Record<string, unknown> = {};
       keys.forEach((k, i) => values[i] !== undefined && (state[k] = values[i]));
-      return { events, dismissed, state };
+      return { writes, events, dismissed, state };
     },
 
     async dismissed() {
@@ -228,10 +238,14 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
 
     async setState(key, value) {
       await conn.run((db) =>
-        inTx(db, 'state', 'readwrite', (tx) => (value === undefined ? tx.store.delete(key) : tx.store.put(value, key)) as Promise<unknown>),
+        inTx(db, 'state', 'readwrite', (tx) => {
+          begun++;
+          return (value === undefined ? tx.store.delete(key) : tx.store.put(value, key)) as Promise<unknown>;
+        }),
       );
     },
 
+    writes: () => begun,
     close: () => conn.close(),
   };
 }
