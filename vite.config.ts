@@ -55,16 +55,21 @@ const COMPILE_HINT = '//# allFunctionsCalledOnLoad\n';
 
 type ModuleGraph = { getModuleInfo(id: string): { importedIds: readonly string[] } | null };
 
-/** `roots` and every module they import statically (a dynamic import may never run). */
-function staticallyReached(roots: readonly string[], graph: ModuleGraph): Set<string> {
+/** `roots` and everything reachable from them through `next`. */
+function reachable(roots: readonly string[], next: (id: string) => readonly string[]): Set<string> {
   const seen = new Set<string>();
   const visit = (id: string) => {
     if (seen.has(id)) return;
     seen.add(id);
-    graph.getModuleInfo(id)?.importedIds.forEach(visit);
+    next(id).forEach(visit);
   };
   roots.forEach(visit);
   return seen;
+}
+
+/** `roots` and every module they import statically (a dynamic import may never run). */
+function staticallyReached(roots: readonly string[], graph: ModuleGraph): Set<string> {
+  return reachable(roots, (id) => graph.getModuleInfo(id)?.importedIds ?? []);
 }
 
 function compileHints(entries: string[]): Plugin {
@@ -105,17 +110,7 @@ function entriesApart(): Plugin {
       const chunks = Object.values(bundle as Record<string, BundleChunk>).filter((c) => c.type === 'chunk');
       const entry = (name: keyof typeof CHUNKS) => chunks.find((c) => c.isEntry && c.name === name)!.fileName;
       const byFile = new Map(chunks.map((c) => [c.fileName, c]));
-      const reach = (from: string[]) => {
-        const seen = new Set<string>();
-        const visit = (file: string) => {
-          if (seen.has(file)) return;
-          seen.add(file);
-          const c = byFile.get(file);
-          [...(c?.imports ?? []), ...(c?.dynamicImports ?? [])].forEach(visit);
-        };
-        from.forEach(visit);
-        return seen;
-      };
+      const reach = (from: string[]) => reachable(from, (file) => [...(byFile.get(file)?.imports ?? []), ...(byFile.get(file)?.dynamicImports ?? [])]);
       const page = reach([entry('store'), entry('ui'), entry('rank')]);
       const worker = reach([entry('worker')]);
       if (page.has(entry('worker'))) this.error(`the page's chunks import the worker's entry (${entry('worker')})`);
