@@ -25,7 +25,8 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { traceWidget, type WidgetTask } from './support/main-thread';
 import { installProbe } from './support/probe';
 import { watchShelves } from './support/shelves-shown';
-import { waitForStored } from './support/storage';
+import { readObjectStore, waitForStored } from './support/storage';
+import { MODEL_KEY } from '../src/shared/storage-keys';
 import { debug } from './support/widget';
 import type { SlotStatus } from '../src/loader/slot';
 
@@ -123,6 +124,11 @@ async function browse(page: Page, browser: Browser, name: string, source: 'model
   const firstShown = source === 'server' ? shelvesShown.next() : null;
   await page.goto('/p/SKU-1045');
   await (firstShown ?? waitForStored(page, 'view_item', 'SKU-1045'));
+  // The shopper reads the first page for a moment: long enough for the widget to put the model on
+  // the device in idle time after the interest event (0.4-0.9 s after the page's load here). A
+  // shopper gone sooner has the next page fetch it, still ranking from the model (backend.spec.ts
+  // checks that page; README, "Model delivery", has its time).
+  if (source === 'model') await expect.poll(() => readObjectStore<string>(page, 'state', 'getAllKeys'), { message: 'the model is on the device' }).toContain(MODEL_KEY);
 
   const samples: (Shown & { kind: Kind; path: string })[] = [];
   const statuses: (SlotStatus & { path: string })[] = [];

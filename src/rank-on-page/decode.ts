@@ -8,6 +8,11 @@ const SLICE_VALUES = 1 << 18;
 
 const BYTES = { uint8: 1, uint16: 2 } as const;
 
+/** The bytes a weights file of `entries` holds. */
+export function byteLengthOf(entries: readonly WeightEntry[]): number {
+  return entries.reduce((n, e) => n + e.shape.reduce((a, b) => a * b, 1) * (e.quantization ? BYTES[e.quantization.dtype] : 4), 0);
+}
+
 /** decodeWeights(entries, buffer), awaiting `nextTask` after each `slice` values decoded. */
 export async function decodeInSlices(
   entries: readonly WeightEntry[],

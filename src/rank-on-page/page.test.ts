@@ -102,8 +102,8 @@ describe('createPage', () => {
     expect(net.log).toEqual([]);
   });
 
-  test("a pointer without the weights (an older widget's) or with damaged ones: fetched, and kept after the shelves", async () => {
-    for (const weights of [undefined, new Uint8Array(shipped.bin.length).buffer]) {
+  test("a pointer without the weights (an older widget's) or with a copy of the wrong size: fetched, and kept after the shelves", async () => {
+    for (const weights of [undefined, new Uint8Array(shipped.bin.length - 1).buffer, new ArrayBuffer(0)]) {
       const store = memoryStore(HISTORY.map(stored));
       await store.setState(MODEL_KEY, { source: SHIPPED, url: SHIPPED, json: shipped.json, weights });
       net.log.length = 0;

@@ -1,9 +1,10 @@
 import { DISMISS_EVENT } from '../shared/events';
 import type { DismissedItem, EventName, StoredEvent } from '../shared/types';
-import type { IDBPIndex, IDBPObjectStore, StoreNames } from 'idb';
+import type { IDBPObjectStore, StoreNames } from 'idb';
 import { connect } from './connection';
 import type { DB, ShelfwiseDB } from './schema';
 import { enforceBounds } from './bounds';
+import { newestIn } from './newest';
 import { inTx, inTxOf } from './transaction';
 import { cleanEvent } from './validate';
 
@@ -268,21 +269,11 @@ async function recentIn(events: EventsStore, { limit = Infinity, types, since = 
   if (after !== undefined) {
     const added = await events.getAll(IDBKeyRange.lowerBound(after, true));
     all = added.filter((e) => e.ts >= since).sort((a, b) => a.ts - b.ts || a.id! - b.id!);
+  } else if (!types && limit < Infinity) {
+    return newestIn(events.index('ts'), since, limit);
   } else {
-    const byTs = events.index('ts');
-    // Reading (and deserializing) every record costs the page tens of ms at the store's bound;
-    // without a type filter, the newest `limit` start at the limit-th newest time.
-    const from = !types && limit < Infinity ? await newestTs(byTs, limit) : -Infinity;
-    all = await byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, from)));
+    all = await events.index('ts').getAll(IDBKeyRange.lowerBound(since));
   }
   const matching = types ? all.filter((e) => types.includes(e.type)) : all;
   return matching.slice(Math.max(0, matching.length - limit));
-}
-
-/** The time of the n-th newest record (keys only, one cursor jump), or -Infinity when there are fewer. */
-async function newestTs(byTs: IDBPIndex<ShelfwiseDB, StoreNames<ShelfwiseDB>[], 'events', 'ts', 'readonly'>, n: number): Promise<number> {
-  if (n === 0) return Infinity;
-  const first = await byTs.openKeyCursor(null, 'prev');
-  const nth = first && n > 1 ? await first.advance(n - 1) : first;
-  return nth ? nth.key : -Infinity;
 }
