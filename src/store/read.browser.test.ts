@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openStore } from './store';
 import { ev, uniqueDbName } from './test-utils';
 
@@ -63,6 +63,42 @@ describe('store: records, dismissed items and state read together', () => {
     expect(store.writes()).toBe(3);
     expect((await store.read({ events: {} })).writes).toBe(3);
     store.close();
+  });
+
+  it('answers the dismissed items from the newest read while no write has begun since, without a transaction', async () => {
+    const dbName = uniqueDbName();
+    const store = await openStore({ dbName });
+    const t = Date.now();
+    await store.add([ev('view_item', 'a', t - 20), dismiss('c', t - 10)]);
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    try {
+      const read = store.read({ events: {} });
+      const during = store.dismissed(); // shares the read in flight
+      expect((await read).dismissed.map((d) => d.item_id)).toEqual(['c']);
+      const after = await store.dismissed();
+      expect((await during).map((d) => d.item_id)).toEqual(['c']);
+      expect(after.map((d) => d.item_id)).toEqual(['c']);
+      expect(transactions).toHaveBeenCalledTimes(1);
+      after.pop(); // a copy each time
+      expect((await store.dismissed()).map((d) => d.item_id)).toEqual(['c']);
+      expect(transactions).toHaveBeenCalledTimes(1);
+
+      // Its own write: read again.
+      await store.add([dismiss('d', t - 5)]);
+      expect((await store.dismissed()).map((d) => d.item_id)).toEqual(['c', 'd']);
+      expect(transactions).toHaveBeenCalledTimes(3);
+      // Another page's write is not seen until this store writes or reads again (the limit the
+      // README states).
+      const other = await openStore({ dbName });
+      await other.add([dismiss('e', t - 1)]);
+      other.close();
+      expect((await store.dismissed()).map((d) => d.item_id)).toEqual(['c', 'd']);
+      expect((await store.read({ events: {} })).dismissed.map((d) => d.item_id)).toEqual(['c', 'd', 'e']);
+      expect((await store.dismissed()).map((d) => d.item_id)).toEqual(['c', 'd', 'e']);
+    } finally {
+      transactions.mockRestore();
+      store.close();
+    }
   });
 
   it('rejects bad options', async () => {

@@ -134,6 +134,15 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   const conn = connect(dbName, opts.early ?? null, maintain ? async (db) => maintain(() => void prune(db).catch(() => {})) : prune);
   await conn.run(async () => {});
   let begun = 0;
+  // The dismissed items of the newest read, and the count of writes begun when it was asked (it
+  // sees at least those): a page asks for them again, to hide them from a shelf's candidates, right
+  // after its ranking's read, and IndexedDB would answer the same a round trip later, but for
+  // other tabs' writes.
+  let seen: { writes: number; dismissed: Promise<DismissedItem[] | null> } | null = null;
+  // A copy: what a caller does with its answer never changes a later one. A failed read is not kept.
+  const see = (dismissed: Promise<DismissedItem[]>) => void (seen = { writes: begun, dismissed: dismissed.then((d) => d.slice(), () => null) });
+  const dismissedIn = (tx: { objectStore(name: 'dismissed'): { index(name: 'ts'): { getAll(range: IDBKeyRange): Promise<DismissedItem[]> } } }) =>
+    tx.objectStore('dismissed').index('ts').getAll(IDBKeyRange.lowerBound(cutoff()));
 
   return {
     async add(events) {
@@ -197,7 +206,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       check(Array.isArray(keys) && keys.every((k) => typeof k === 'string'), 'state must be an array of keys');
       const names: StoreNames<ShelfwiseDB>[] = keys.length ? ['events', 'dismissed', 'state'] : ['events', 'dismissed'];
       let writes = 0;
-      const [events, dismissed, values] = await conn.run((db) => {
+      const reading = conn.run((db) => {
         writes = begun;
         const tx = db.transaction(names, 'readonly');
         // The answers are complete once every request has succeeded; waiting for the commit too
@@ -205,17 +214,24 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
         tx.done.catch(() => {});
         return Promise.all([
           recentIn(tx.objectStore('events'), current(opts)),
-          tx.objectStore('dismissed').index('ts').getAll(IDBKeyRange.lowerBound(cutoff())),
+          dismissedIn(tx),
           Promise.all(keys.map((k) => tx.objectStore('state').get(k))),
         ]);
       });
+      see(reading.then((r) => r[1]));
+      const [events, dismissed, values] = await reading;
       const state: Record<string, unknown> = {};
       keys.forEach((k, i) => values[i] !== undefined && (state[k] = values[i]));
       return { writes, events, dismissed, state };
     },
 
     async dismissed() {
-      return conn.run((db) => inTx(db, 'dismissed', 'readonly', (tx) => tx.store.index('ts').getAll(IDBKeyRange.lowerBound(cutoff()))));
+      const last = seen;
+      const kept = last?.writes === begun ? await last.dismissed : null;
+      if (kept) return kept.slice();
+      const reading = conn.run((db) => inTxOf(db, ['dismissed'], 'readonly', (tx) => dismissedIn(tx)));
+      see(reading);
+      return (await reading).slice();
     },
 
     async dump() {
