@@ -48,8 +48,8 @@ export async function fetchWeights(url: string, json: ModelJson, fetcher: typeof
 
 /** `kept`: the weights the pointer holds, used when they have model.json's size. They were checked
  *  against its hash when fetched and are written with it in one record, so hashing them again on
- *  every page (a round trip to WebCrypto's thread: 100-160 ms on a busy machine here) would guard
- *  against nothing that could not rewrite the hash as well. */
+ *  every page (a round trip to WebCrypto's thread, between the pointer and the model, longer for
+ *  larger weights) would guard against nothing that could not rewrite the hash as well. */
 export async function loadModel(url: string, known: ModelJson | undefined, deps: LoadDeps, kept?: ArrayBuffer): Promise<LoadedModel> {
   const json = known ?? (await fetchModelJson(url, deps.fetch));
   const bytes = kept?.byteLength === byteLengthOf(json.weightsManifest[0].weights) ? kept : await fetchWeights(url, json, deps.fetch);
