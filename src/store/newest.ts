@@ -25,12 +25,12 @@ export async function newestIn<T>(byTs: ByTime<T>, since: number, limit: number,
   if (limit === 0) return []; // a count of 0 would mean "all" to getAll
   const from = IDBKeyRange.lowerBound(since);
   if (fromEnd) return (await (byTs as unknown as FromEnd<T>).getAll({ query: from, count: limit, direction: 'prev' })).reverse();
-  const all = await byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, await limitthNewest(byTs, limit))));
+  const all = await byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, await nthNewestTime(byTs, limit))));
   return all.slice(Math.max(0, all.length - limit));
 }
 
 /** The time of the n-th newest record (n ≥ 1; keys only, one cursor jump), or -Infinity when there are fewer. */
-async function limitthNewest(byTs: ByTime<unknown>, n: number): Promise<number> {
+async function nthNewestTime(byTs: ByTime<unknown>, n: number): Promise<number> {
   const first = await byTs.openKeyCursor(null, 'prev');
   const nth = first && n > 1 ? await first.advance(n - 1) : first;
   return nth ? (nth.key as number) : -Infinity;
