@@ -1,17 +1,10 @@
 // The weights file decoded the way artifact.ts's decodeWeights does it (the same values), but a slice at a time:
 // the Beauty-size model has 1.7 M values, and decoding them in one go would be one long task on
 // the page's main thread.
-import type { NamedArray, WeightEntry } from '../model/plain/artifact';
+import { layoutOf, type NamedArray, type WeightEntry } from '../model/plain/artifact';
 
 /** Values decoded per task: about a millisecond of work. */
 const SLICE_VALUES = 1 << 18;
-
-const BYTES = { uint8: 1, uint16: 2 } as const;
-
-/** The bytes a weights file of `entries` holds. */
-export function byteLengthOf(entries: readonly WeightEntry[]): number {
-  return entries.reduce((n, e) => n + e.shape.reduce((a, b) => a * b, 1) * (e.quantization ? BYTES[e.quantization.dtype] : 4), 0);
-}
 
 /** decodeWeights(entries, buffer), awaiting `nextTask` after each `slice` values decoded. */
 export async function decodeInSlices(
@@ -24,8 +17,7 @@ export async function decodeInSlices(
   let offset = 0;
   let budget = slice;
   for (const e of entries) {
-    const size = e.shape.reduce((a, b) => a * b, 1);
-    const width = e.quantization ? BYTES[e.quantization.dtype] : 4;
+    const { size, width } = layoutOf(e);
     if (offset + size * width > buffer.byteLength) {
       throw new Error(`model weights: file too short for "${e.name}" (need ${offset + size * width} bytes, have ${buffer.byteLength})`);
     }

@@ -3,10 +3,10 @@
 // the HTTP cache: the file is immutable), checked against the hash model.json promises, decoded a
 // slice per task, and the ranker warmed once so the first shelf does not pay for V8's cold start.
 // The co-occurrence prior's code is fetched only for a model that carries one.
-import { checkModelJson, sha256Hex, type ModelJson } from '../model/plain/artifact';
+import { byteLengthOf, checkModelJson, sha256Hex, type ModelJson } from '../model/plain/artifact';
 import { createRanker, type Ranker } from '../model/plain/rank/ranker';
 import { hasPrior } from '../model/plain/co-key';
-import { byteLengthOf, decodeInSlices } from './decode';
+import { decodeInSlices } from './decode';
 import { weightsUrl } from './pointer';
 
 export interface LoadedModel {

@@ -23,8 +23,7 @@ export const getAllTakesDirection = typeof IDBIndex !== 'undefined' && 'getAllRe
 /** Records at or after `since`, the newest `limit` of them (`limit` ≥ 0, finite). */
 export async function newestIn<T>(byTs: ByTime<T>, since: number, limit: number, fromEnd = getAllTakesDirection): Promise<T[]> {
   if (limit === 0) return []; // a count of 0 would mean "all" to getAll
-  const from = IDBKeyRange.lowerBound(since);
-  if (fromEnd) return (await (byTs as unknown as FromEnd<T>).getAll({ query: from, count: limit, direction: 'prev' })).reverse();
+  if (fromEnd) return (await (byTs as unknown as FromEnd<T>).getAll({ query: IDBKeyRange.lowerBound(since), count: limit, direction: 'prev' })).reverse();
   const all = await byTs.getAll(IDBKeyRange.lowerBound(Math.max(since, await nthNewestTime(byTs, limit))));
   return all.slice(Math.max(0, all.length - limit));
 }

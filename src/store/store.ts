@@ -231,7 +231,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       if (kept) return kept.slice();
       const reading = conn.run((db) => inTxOf(db, ['dismissed'], 'readonly', (tx) => dismissedIn(tx)));
       see(reading);
-      return (await reading).slice();
+      return reading;
     },
 
     async dump() {

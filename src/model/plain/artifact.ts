@@ -100,12 +100,24 @@ function writeTensor(a: NamedArray, q: Quantization, bin: Uint8Array, offset: nu
   return entry;
 }
 
+/** An entry's values (`size`) and the bytes each takes in the weights file (`width`). */
+export function layoutOf(e: WeightEntry): { size: number; width: number } {
+  return { size: e.shape.reduce((a, b) => a * b, 1), width: e.quantization ? BYTES[e.quantization.dtype] : 4 };
+}
+
+/** The bytes a weights file of `entries` holds. */
+export function byteLengthOf(entries: readonly WeightEntry[]): number {
+  return entries.reduce((n, e) => {
+    const { size, width } = layoutOf(e);
+    return n + size * width;
+  }, 0);
+}
+
 export function decodeWeights(entries: readonly WeightEntry[], buffer: ArrayBuffer): NamedArray[] {
   const out: NamedArray[] = [];
   let offset = 0;
   for (const e of entries) {
-    const size = e.shape.reduce((a, b) => a * b, 1);
-    const width = e.quantization ? BYTES[e.quantization.dtype] : 4;
+    const { size, width } = layoutOf(e);
     if (offset + size * width > buffer.byteLength) {
       throw new Error(`model weights: file too short for "${e.name}" (need ${offset + size * width} bytes, have ${buffer.byteLength})`);
     }
