@@ -1,7 +1,7 @@
 // The weights file decoded the way artifact.ts's decodeWeights does it (the same values), but a slice at a time:
 // the Beauty-size model has 1.7 M values, and decoding them in one go would be one long task on
 // the page's main thread.
-import { layoutOf, type NamedArray, type WeightEntry } from '../model/plain/artifact';
+import { placesIn, type NamedArray, type WeightEntry } from '../model/plain/artifact';
 
 /** Values decoded per task: about a millisecond of work. */
 const SLICE_VALUES = 1 << 18;
@@ -14,13 +14,8 @@ export async function decodeInSlices(
   slice = SLICE_VALUES,
 ): Promise<NamedArray[]> {
   const out: NamedArray[] = [];
-  let offset = 0;
   let budget = slice;
-  for (const e of entries) {
-    const { size, width } = layoutOf(e);
-    if (offset + size * width > buffer.byteLength) {
-      throw new Error(`model weights: file too short for "${e.name}" (need ${offset + size * width} bytes, have ${buffer.byteLength})`);
-    }
+  for (const { entry: e, size, offset } of placesIn(entries, buffer.byteLength)) {
     // A copy either way: the tables must not keep the whole file alive, and float32 values may sit
     // at an offset that is not a multiple of 4.
     const data = e.quantization ? new Float32Array(size) : new Float32Array(buffer.slice(offset, offset + size * 4));
@@ -40,9 +35,7 @@ export async function decodeInSlices(
     }
     // Without artifact.ts's `exact` mark: the page never writes weights again.
     out.push({ name: e.name, shape: e.shape, data });
-    offset += size * width;
   }
-  if (offset !== buffer.byteLength) throw new Error(`model weights: ${buffer.byteLength - offset} unexpected trailing bytes`);
   return out;
 }
 

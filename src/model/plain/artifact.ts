@@ -101,7 +101,7 @@ function writeTensor(a: NamedArray, q: Quantization, bin: Uint8Array, offset: nu
 }
 
 /** An entry's values (`size`) and the bytes each takes in the weights file (`width`). */
-export function layoutOf(e: WeightEntry): { size: number; width: number } {
+function layoutOf(e: WeightEntry): { size: number; width: number } {
   return { size: e.shape.reduce((a, b) => a * b, 1), width: e.quantization ? BYTES[e.quantization.dtype] : 4 };
 }
 
@@ -113,20 +113,35 @@ export function byteLengthOf(entries: readonly WeightEntry[]): number {
   }, 0);
 }
 
-export function decodeWeights(entries: readonly WeightEntry[], buffer: ArrayBuffer): NamedArray[] {
-  const out: NamedArray[] = [];
+export interface Placed {
+  entry: WeightEntry;
+  size: number;
+  /** Where the entry's values start in the file. */
+  offset: number;
+}
+
+/** Where each entry lies in a weights file of `byteLength` bytes; throws, naming the entry, when the
+ *  file is too short for them, or when bytes are left over. */
+export function placesIn(entries: readonly WeightEntry[], byteLength: number): Placed[] {
+  const out: Placed[] = [];
   let offset = 0;
-  for (const e of entries) {
-    const { size, width } = layoutOf(e);
-    if (offset + size * width > buffer.byteLength) {
-      throw new Error(`model weights: file too short for "${e.name}" (need ${offset + size * width} bytes, have ${buffer.byteLength})`);
+  for (const entry of entries) {
+    const { size, width } = layoutOf(entry);
+    if (offset + size * width > byteLength) {
+      throw new Error(`model weights: file too short for "${entry.name}" (need ${offset + size * width} bytes, have ${byteLength})`);
     }
-    const exact = exactOf(e);
-    out.push({ name: e.name, shape: e.shape, data: readTensor(e, buffer, offset, size), ...(exact ? { exact } : {}) });
+    out.push({ entry, size, offset });
     offset += size * width;
   }
-  if (offset !== buffer.byteLength) throw new Error(`model weights: ${buffer.byteLength - offset} unexpected trailing bytes`);
+  if (offset !== byteLength) throw new Error(`model weights: ${byteLength - offset} unexpected trailing bytes`);
   return out;
+}
+
+export function decodeWeights(entries: readonly WeightEntry[], buffer: ArrayBuffer): NamedArray[] {
+  return placesIn(entries, buffer.byteLength).map(({ entry: e, size, offset }) => {
+    const exact = exactOf(e);
+    return { name: e.name, shape: e.shape, data: readTensor(e, buffer, offset, size), ...(exact ? { exact } : {}) };
+  });
 }
 
 function readTensor(e: WeightEntry, buffer: ArrayBuffer, offset: number, size: number): Float32Array {
